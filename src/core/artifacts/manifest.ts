@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+
+/**
+ * The artifact manifest: the one typed description of the files a dataset ships under
+ * `public/models/<dataset>/` (catalog, item embeddings, evaluation report). Node writes it;
+ * Node and the browser validate it on load, and every file is checked against it (size,
+ * sha256, shape) before use.
+ */
+
+export const MANIFEST_FORMAT = 'llmseqrec-manifest';
+export const MANIFEST_VERSION = 1;
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
+const relFile = z
+  .string()
+  .min(1)
+  .refine((f) => !f.includes('..') && !f.startsWith('/'), 'must be a relative path inside the dataset folder');
+
+export const FileRef = z.object({
+  file: relFile,
+  bytes: z.number().int().nonnegative(),
+  sha256,
+});
+
+export const EmbeddingDtype = z.enum(['float32', 'float16', 'int8']);
+export type EmbeddingDtype = z.infer<typeof EmbeddingDtype>;
+
+export const EmbeddingsEntry = FileRef.extend({
+  /** Short name used to pick the embeddings (e.g. "potion-base-4M-int8"). */
+  name: z.string().min(1),
+  provider: z.enum(['transformers.js', 'openai-compatible']),
+  /** Model id or folder the vectors came from. */
+  model: z.string().min(1),
+  /**
+   * float32/float16: count*dim little-endian values, row-major. int8: count*dim int8 values,
+   * zero-padded to a multiple of 4 bytes, then count float32 per-row scales (value = q*scale).
+   */
+  dtype: EmbeddingDtype,
+  count: z.number().int().positive(),
+  dim: z.number().int().positive(),
+  pooling: z.string(),
+  normalized: z.boolean(),
+  /** Item ids whose title was empty: their vector is the normalised mean of all other items'. */
+  emptyTitleItemIds: z.array(z.number().int()),
+});
+export type EmbeddingsEntry = z.infer<typeof EmbeddingsEntry>;
+
+export const CatalogEntry = FileRef.extend({ count: z.number().int().positive() });
+
+export const Manifest = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  version: z.literal(MANIFEST_VERSION),
+  dataset: z.string().min(1),
+  createdAt: z.string(),
+  catalog: CatalogEntry,
+  embeddings: z.array(EmbeddingsEntry),
+  evaluation: FileRef.optional(),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+/** The catalog file: dataset item ids and titles, in dense index order. */
+export const CatalogFile = z
+  .object({
+    dataset: z.string(),
+    ids: z.array(z.number().int()),
+    titles: z.array(z.string()),
+  })
+  .refine((c) => c.ids.length === c.titles.length, 'ids and titles must have the same length');
+export type CatalogFile = z.infer<typeof CatalogFile>;
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Parses JSON text and validates it with a schema; errors name the file. */
+export function parseJsonFile<T>(text: string, file: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, `not valid JSON (${(e as Error).message})`);
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new InputError(file, `does not match the expected format: ${describe(result.error)}`);
+  return result.data;
+}
+
+export function parseManifest(text: string, file = 'manifest.json'): Manifest {
+  return parseJsonFile(text, file, Manifest);
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Checks a file's size and checksum against its manifest entry. */
+export async function verifyFile(bytes: Uint8Array, ref: z.infer<typeof FileRef>): Promise<void> {
+  if (bytes.byteLength !== ref.bytes) {
+    throw new InputError(ref.file, `is ${bytes.byteLength} bytes, the manifest says ${ref.bytes} (truncated or replaced?)`);
+  }
+  const h = await sha256Hex(bytes);
+  if (h !== ref.sha256) throw new InputError(ref.file, `checksum mismatch (sha256 ${h}, the manifest says ${ref.sha256})`);
+}

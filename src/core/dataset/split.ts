@@ -1,0 +1,173 @@
+import type { EvalCases, SessionSet } from './types.js';
+import { sessionCount } from './types.js';
+
+/**
+ * The paper's protocol (dh-r/LLM-Sequential-Recommendation `TemporalSplit(test_frac=0.2,
+ * filter_non_trained_test_items=True)`, n_withheld = 1), reimplemented on typed arrays.
+ */
+
+export interface TemporalSplit {
+  readonly train: SessionSet;
+  /** Test sessions as split, before filtering. */
+  readonly testSessions: SessionSet;
+  /** Prompt/target cases after removing untrained items and dropping sessions with < 2 items. */
+  readonly test: EvalCases;
+  readonly stats: SplitStats;
+}
+
+export interface SplitStats {
+  readonly trainSessions: number;
+  readonly testSessions: number;
+  readonly testCases: number;
+  /** Test sessions dropped because fewer than 2 items were left after filtering. */
+  readonly droppedTestSessions: number;
+  /** Test interactions removed because their item never occurs in train. */
+  readonly removedTestInteractions: number;
+}
+
+export interface Fold {
+  readonly index: number;
+  readonly train: SessionSet;
+  readonly validation: EvalCases;
+  readonly stats: SplitStats;
+}
+
+/** Session indices ordered by (last timestamp, session id) ascending. */
+export function sessionsByLastTime(s: SessionSet): Int32Array {
+  const n = sessionCount(s);
+  const last = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let m = -Infinity;
+    for (let p = s.offsets[i]; p < s.offsets[i + 1]; p++) if (s.times[p] > m) m = s.times[p];
+    last[i] = m;
+  }
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => last[a] - last[b] || s.ids[a] - s.ids[b]);
+  return order;
+}
+
+/** A new SessionSet holding the given sessions (in the given order). */
+export function subsetSessions(s: SessionSet, which: ArrayLike<number>): SessionSet {
+  let total = 0;
+  for (let k = 0; k < which.length; k++) total += s.offsets[which[k] + 1] - s.offsets[which[k]];
+  const ids = new Int32Array(which.length);
+  const offsets = new Int32Array(which.length + 1);
+  const items = new Int32Array(total);
+  const times = new Float64Array(total);
+  let p = 0;
+  for (let k = 0; k < which.length; k++) {
+    const i = which[k];
+    ids[k] = s.ids[i];
+    const a = s.offsets[i];
+    const b = s.offsets[i + 1];
+    items.set(s.items.subarray(a, b), p);
+    times.set(s.times.subarray(a, b), p);
+    p += b - a;
+    offsets[k + 1] = p;
+  }
+  return { ids, offsets, items, times };
+}
+
+/** Marks every item that occurs in `s`. */
+export function itemsPresent(s: SessionSet, nItems: number): Uint8Array {
+  const seen = new Uint8Array(nItems);
+  for (let p = 0; p < s.items.length; p++) seen[s.items[p]] = 1;
+  return seen;
+}
+
+/**
+ * Turns held-out sessions into next-item cases: items never seen in training are removed,
+ * sessions left with fewer than 2 items are dropped, prompt = all but the last item,
+ * target = the last item.
+ */
+export function makeEvalCases(
+  heldOut: SessionSet,
+  trained: Uint8Array,
+): { cases: EvalCases; dropped: number; removed: number } {
+  const n = sessionCount(heldOut);
+  const ids: number[] = [];
+  const offsets: number[] = [0];
+  const promptItems: number[] = [];
+  const targets: number[] = [];
+  let dropped = 0;
+  let removed = 0;
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) {
+    kept.length = 0;
+    for (let p = heldOut.offsets[i]; p < heldOut.offsets[i + 1]; p++) {
+      const it = heldOut.items[p];
+      if (trained[it]) kept.push(it);
+      else removed++;
+    }
+    if (kept.length < 2) {
+      dropped++;
+      continue;
+    }
+    ids.push(heldOut.ids[i]);
+    for (let q = 0; q < kept.length - 1; q++) promptItems.push(kept[q]);
+    offsets.push(promptItems.length);
+    targets.push(kept[kept.length - 1]);
+  }
+  return {
+    cases: {
+      sessionIds: Int32Array.from(ids),
+      promptOffsets: Int32Array.from(offsets),
+      promptItems: Int32Array.from(promptItems),
+      targets: Int32Array.from(targets),
+    },
+    dropped,
+    removed,
+  };
+}
+
+function holdOut(train: SessionSet, heldOut: SessionSet, nItems: number) {
+  const { cases, dropped, removed } = makeEvalCases(heldOut, itemsPresent(train, nItems));
+  const stats: SplitStats = {
+    trainSessions: sessionCount(train),
+    testSessions: sessionCount(heldOut),
+    testCases: cases.targets.length,
+    droppedTestSessions: dropped,
+    removedTestInteractions: removed,
+  };
+  return { cases, stats };
+}
+
+/** The newest ceil(testFrac * n) sessions (by last timestamp, ties by id) are test. */
+export function temporalSplit(sessions: SessionSet, nItems: number, testFrac = 0.2): TemporalSplit {
+  if (!(testFrac > 0 && testFrac < 1)) throw new RangeError(`testFrac must be in (0, 1), got ${testFrac}`);
+  const order = sessionsByLastTime(sessions);
+  const n = order.length;
+  const nTest = Math.ceil(testFrac * n);
+  const train = subsetSessions(sessions, order.subarray(0, n - nTest));
+  const testSessions = subsetSessions(sessions, order.subarray(n - nTest));
+  const { cases, stats } = holdOut(train, testSessions, nItems);
+  return { train, testSessions, test: cases, stats };
+}
+
+/** Sizes of numpy's `array_split(n, parts)`: the first n % parts parts get one extra. */
+export function arraySplitSizes(n: number, parts: number): number[] {
+  const base = Math.floor(n / parts);
+  const extra = n % parts;
+  return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
+}
+
+/**
+ * Forward-chaining temporal folds inside train: train sessions, ordered by last timestamp,
+ * are cut into nFolds + 1 bins; fold f trains on bins 1..f and validates on bin f+1 (with the
+ * same filtering as the test split).
+ */
+export function chainFolds(train: SessionSet, nItems: number, nFolds = 3): Fold[] {
+  const order = sessionsByLastTime(train);
+  const sizes = arraySplitSizes(order.length, nFolds + 1);
+  if (sizes.some((s) => s === 0)) throw new RangeError(`${nFolds} folds need at least ${nFolds + 1} train sessions`);
+  const bounds = [0];
+  for (const s of sizes) bounds.push(bounds[bounds.length - 1] + s);
+  const folds: Fold[] = [];
+  for (let f = 1; f <= nFolds; f++) {
+    const foldTrain = subsetSessions(train, order.subarray(0, bounds[f]));
+    const heldOut = subsetSessions(train, order.subarray(bounds[f], bounds[f + 1]));
+    const { cases, stats } = holdOut(foldTrain, heldOut, nItems);
+    folds.push({ index: f, train: foldTrain, validation: cases, stats });
+  }
+  return folds;
+}

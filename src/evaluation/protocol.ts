@@ -1,0 +1,77 @@
+import { chainFolds, type Fold, temporalSplit, type TemporalSplit } from '../core/dataset/split.js';
+import type { Dataset, EvalCases, SessionSet } from '../core/dataset/types.js';
+import { evaluateAt, type MetricValues, popularityStats, type PopularityStats, type RecLists } from '../core/metrics/metrics.js';
+import type { DenseMatrix, DotKernelFactory } from '../core/vectors/matrix.js';
+import { fitModel, type ModelName } from '../recommenders/registry.js';
+import { recommendAll } from '../recommenders/types.js';
+
+/** The paper's evaluation setting for one dataset: split, folds and whole-dataset popularity. */
+export interface Protocol {
+  readonly dataset: Dataset;
+  readonly split: TemporalSplit;
+  readonly folds: readonly Fold[];
+  readonly popularity: PopularityStats;
+  readonly cutoffs: readonly number[];
+  /** Scoring kernel for embedding models (default: pure JS). */
+  readonly dotKernel?: DotKernelFactory;
+}
+
+export const TEST_FRACTION = 0.2;
+export const N_FOLDS = 3;
+export const CUTOFFS = [10, 20] as const;
+
+export function makeProtocol(dataset: Dataset, options: { dotKernel?: DotKernelFactory } = {}): Protocol {
+  const nItems = dataset.catalog.ids.length;
+  const split = temporalSplit(dataset.sessions, nItems, TEST_FRACTION);
+  return {
+    dataset,
+    split,
+    folds: chainFolds(split.train, nItems, N_FOLDS),
+    popularity: popularityStats(dataset.sessions.items, nItems),
+    cutoffs: CUTOFFS,
+    ...(options.dotKernel ? { dotKernel: options.dotKernel } : {}),
+  };
+}
+
+export interface RunResult {
+  readonly sessions: number;
+  readonly lists: RecLists;
+  readonly metrics: MetricValues;
+  readonly fitSeconds: number;
+  readonly predictSeconds: number;
+}
+
+export function scoreLists(p: Protocol, lists: RecLists, targets: Int32Array): MetricValues {
+  return evaluateAt(lists, targets, p.cutoffs, p.popularity);
+}
+
+/** Fits a model on `train` and scores it on `cases` at the protocol's cut-offs. */
+export function runModel(
+  p: Protocol,
+  name: ModelName,
+  config: object,
+  train: SessionSet,
+  cases: EvalCases,
+  embeddings: DenseMatrix | undefined,
+  onProgress?: (done: number, total: number) => void,
+): RunResult {
+  const t0 = performance.now();
+  const model = fitModel(name, { train, nItems: p.dataset.catalog.ids.length, embeddings, dotKernel: p.dotKernel }, config);
+  const t1 = performance.now();
+  const k = Math.max(...p.cutoffs);
+  const total = cases.targets.length;
+  let lists: RecLists;
+  try {
+    lists = recommendAll(model, cases, k, onProgress ? (d) => onProgress(d, total) : undefined);
+  } finally {
+    model.dispose?.();
+  }
+  const t2 = performance.now();
+  return {
+    sessions: total,
+    lists,
+    metrics: scoreLists(p, lists, cases.targets),
+    fitSeconds: (t1 - t0) / 1000,
+    predictSeconds: (t2 - t1) / 1000,
+  };
+}

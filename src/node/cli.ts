@@ -1,0 +1,382 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { EvalReport, ModelResult } from '../core/artifacts/report.js';
+import { EvalReport as EvalReportSchema } from '../core/artifacts/report.js';
+import type { EvalCases, SessionSet } from '../core/dataset/types.js';
+import { InputError } from '../core/errors.js';
+import { type MetricValues, meanMetrics } from '../core/metrics/metrics.js';
+import type { DenseMatrix } from '../core/vectors/matrix.js';
+import { defaultGrid } from '../evaluation/grids.js';
+import { makeProtocol, type Protocol, runModel, scoreLists } from '../evaluation/protocol.js';
+import { formatRecsFile, parseRecsFile } from '../evaluation/recs-file.js';
+import { isModelName, MODEL_NAMES, MODELS, type ModelName, needsEmbeddings, resolveConfig } from '../recommenders/registry.js';
+import { loadEmbeddings, readManifest, writeArtifact, writeCatalogArtifacts, writeManifest } from './artifacts.js';
+import { bestConfigsPath, readBestConfig, writeBestConfig } from './configs.js';
+import { loadDataset } from './dataset-files.js';
+import { MODELS_DIR, ROOT } from './paths.js';
+import { progressBar } from './progress.js';
+import { initTfjs } from './tfjs-setup.js';
+import { tfjsDotKernel } from '../tfjs/dot-kernel.js';
+import { fmt, formatTable } from './table.js';
+
+const METRIC_COLUMNS = ['NDCG', 'HitRate', 'MRR', 'CatalogCoverage', 'Serendipity', 'Novelty'];
+
+function out(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+function info(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function modelName(v: string): ModelName {
+  if (!isModelName(v)) throw new InvalidArgumentError(`unknown model "${v}" (models: ${MODEL_NAMES.join(', ')})`);
+  return v;
+}
+
+type SplitChoice = 'test' | 1 | 2 | 3;
+function splitChoice(v: string): SplitChoice {
+  if (v === 'test') return 'test';
+  const n = Number(v);
+  if (n === 1 || n === 2 || n === 3) return n;
+  throw new InvalidArgumentError('must be "test" or a validation fold 1, 2 or 3');
+}
+
+function metricsTable(rows: { label: string; metrics: MetricValues }[], cutoffs: readonly number[]): string {
+  const header = ['model', ...cutoffs.flatMap((k) => METRIC_COLUMNS.map((m) => `${m === 'CatalogCoverage' ? 'Cov' : m === 'Serendipity' ? 'Seren' : m}@${k}`))];
+  return formatTable(
+    header,
+    rows.map((r) => [r.label, ...cutoffs.flatMap((k) => METRIC_COLUMNS.map((m) => fmt(r.metrics[`${m}@${k}`], m === 'Novelty' ? 3 : 4)))]),
+  );
+}
+
+function printSplitStats(p: Protocol): void {
+  const d = p.dataset;
+  const s = p.split.stats;
+  out(`dataset ${d.name}: ${d.sessions.ids.length} sessions, ${d.catalog.ids.length} items, ${d.sessions.items.length} interactions`);
+  out(
+    `temporal split (test fraction 0.2): ${s.trainSessions} train sessions, ${s.testSessions} test sessions -> ` +
+      `${s.testCases} test cases (${s.removedTestInteractions} interactions with untrained items removed, ${s.droppedTestSessions} sessions dropped)`,
+  );
+  for (const f of p.folds) {
+    out(
+      `  validation fold ${f.index}: ${f.stats.trainSessions} train sessions, ${f.stats.testSessions} held out -> ${f.stats.testCases} cases`,
+    );
+  }
+}
+
+function casesFor(p: Protocol, split: SplitChoice): { train: SessionSet; cases: EvalCases; label: string } {
+  if (split === 'test') return { train: p.split.train, cases: p.split.test, label: 'test split' };
+  const f = p.folds[split - 1];
+  return { train: f.train, cases: f.validation, label: `validation fold ${split}` };
+}
+
+function readJsonFile(path: string): unknown {
+  if (!existsSync(path)) throw new InputError(path, 'not found');
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new InputError(path, `not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** The config to run: --config file, else the dataset's best-known config, else the defaults. */
+function chooseConfig(dataset: string, model: ModelName, configFile?: string): { config: object; source: string; validation?: MetricValues } {
+  if (configFile) return { config: resolveConfig(model, readJsonFile(configFile), configFile), source: configFile };
+  const best = readBestConfig(dataset, model);
+  if (best) {
+    const where = relative(ROOT, bestConfigsPath(dataset));
+    return { config: resolveConfig(model, best.config, where), source: `${where} (${best.selectedBy})`, validation: best.validation };
+  }
+  return { config: resolveConfig(model, undefined, 'defaults'), source: 'defaults' };
+}
+
+function embeddingsFor(dataset: string, p: Protocol, models: readonly ModelName[], name?: string): { vectors?: DenseMatrix; label?: string } {
+  if (!models.some(needsEmbeddings)) return {};
+  const e = loadEmbeddings(dataset, p.dataset.catalog, name);
+  return { vectors: e.vectors, label: `${e.entry.name} (${e.entry.dim}-d ${e.entry.dtype}, ${e.entry.provider})` };
+}
+
+function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function runWithBar(p: Protocol, model: ModelName, config: object, train: SessionSet, cases: EvalCases, vectors: DenseMatrix | undefined, quiet: boolean) {
+  const bar = progressBar(`${model}`, cases.targets.length, quiet);
+  try {
+    return runModel(p, model, config, train, cases, vectors, (d, t) => bar.update(d, t));
+  } finally {
+    bar.stop();
+  }
+}
+
+/**
+ * Embedding models score with tfjs (wasm, or tfjs-node when installed); pure JS if that
+ * fails. Other models need no tfjs, so it is only started when one of them runs.
+ */
+async function kernelOptions(models: readonly ModelName[]): Promise<{ dotKernel?: typeof tfjsDotKernel }> {
+  if (!models.some(needsEmbeddings)) return {};
+  try {
+    const backend = await initTfjs();
+    info(`tfjs backend: ${backend}`);
+    return { dotKernel: tfjsDotKernel };
+  } catch (e) {
+    info(`tfjs unavailable (${(e as Error).message}); scoring with the pure-JS kernel`);
+    return {};
+  }
+}
+
+const program = new Command();
+program
+  .name('npm run cli --')
+  .description('LLM-embedding sequential recommenders (Harte et al. RecSys\'23): data, embeddings, evaluation.')
+  .showHelpAfterError();
+
+program
+  .command('prepare')
+  .description('load a dataset, check it, print the split statistics and write its catalog artifact')
+  .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
+  .action(async (o: { dataset: string }) => {
+    const dataset = loadDataset(o.dataset);
+    const p = makeProtocol(dataset);
+    printSplitStats(p);
+    const m = writeCatalogArtifacts(o.dataset, dataset.catalog);
+    out(`wrote ${relative(ROOT, join(MODELS_DIR, o.dataset, m.catalog.file))} and manifest.json`);
+  });
+
+program
+  .command('embed')
+  .description('compute one vector per item title and write it as an artifact with a manifest entry')
+  .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
+  .addOption(new Option('--provider <provider>', 'embedding provider').choices(['transformers', 'openai']).default('transformers'))
+  .option('--model <id>', 'transformers.js model folder under --model-path, or the remote model name', 'potion-base-4M-int8')
+  .option('--model-path <dir>', 'folder holding transformers.js model folders', relative(process.cwd(), MODELS_DIR) || '.')
+  .addOption(new Option('--dtype <dtype>', 'stored precision').choices(['float32', 'float16', 'int8']).default('int8'))
+  .option('--name <name>', 'name of the embeddings in the manifest (default: the model name)')
+  .option('--batch-size <n>', 'titles per batch', positiveInt, 256)
+  .option('--quiet', 'no progress bar')
+  .addHelpText(
+    'after',
+    '\nThe openai provider reads OPENAI_API_KEY and OPENAI_BASE_URL (default https://api.openai.com/v1) from the\n' +
+      'environment; any OpenAI-compatible /embeddings endpoint works. Finished batches are checkpointed under\n' +
+      '.cache/, so an interrupted run resumes where it stopped.',
+  )
+  .action(async (o: { dataset: string; provider: 'transformers' | 'openai'; model: string; modelPath: string; dtype: 'float32' | 'float16' | 'int8'; name?: string; batchSize: number; quiet?: boolean }) => {
+    const dataset = loadDataset(o.dataset);
+    const bar = progressBar(`embedding ${dataset.catalog.ids.length} titles`, dataset.catalog.ids.length, o.quiet);
+    const t0 = performance.now();
+    // Loaded on demand: transformers.js/onnxruntime take a while to import.
+    const { embedDataset } = await import('./embed.js');
+    const entry = await embedDataset(dataset, {
+      provider: o.provider,
+      model: o.model,
+      modelPath: resolve(o.modelPath),
+      dtype: o.dtype,
+      name: o.name,
+      batchSize: o.batchSize,
+      onProgress: (d, t) => bar.update(d, t),
+      log: info,
+    }).finally(() => bar.stop());
+    const secs = (performance.now() - t0) / 1000;
+    out(`embedded ${entry.count} titles into ${entry.dim}-d vectors in ${secs.toFixed(1)} s (${Math.round(entry.count / secs)} titles/s)`);
+    if (entry.emptyTitleItemIds.length) {
+      out(`${entry.emptyTitleItemIds.length} items with empty titles got the normalised mean vector: ids ${entry.emptyTitleItemIds.join(', ')}`);
+    }
+    out(`wrote ${entry.file} (${entry.bytes} bytes) and updated manifest.json`);
+  });
+
+program
+  .command('evaluate')
+  .description('score models (or an external recommendation file) on the test split or a validation fold')
+  .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
+  .option('--model <name>', `a model: ${MODEL_NAMES.join(', ')}`, modelName)
+  .option('--models <names>', 'several models, comma-separated (or "all")')
+  .option('--config <file>', 'JSON config for --model (partial; merged over the defaults)')
+  .option('--recs <file>', 'score an external recommendation file {"<session_id>": [item_id, ...]}')
+  .option('--split <split>', 'test, or validation fold 1, 2 or 3', splitChoice, 'test' as SplitChoice)
+  .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
+  .option('--json <out>', 'write {"sessions": n, "metrics": {...}} (one model or --recs)')
+  .option('--write-recs <out>', 'write the model\'s top-20 lists as {"<session_id>": [item_id, ...]} (one model)')
+  .option('--quiet', 'no progress bars')
+  .addHelpText(
+    'after',
+    '\nWith no --config, a model runs with the best configuration known for the dataset (configs/<dataset>.json,\n' +
+      'chosen by `tune` on the validation folds), or its defaults.\n' +
+      'External lists are scored as given (cut to k, not filtered); test sessions missing from the file count as\n' +
+      'empty lists, sessions not in the test split are ignored; both counts are reported.',
+  )
+  .action(async (o: { dataset: string; model?: ModelName; models?: string; config?: string; recs?: string; split: SplitChoice; embeddings?: string; json?: string; writeRecs?: string; quiet?: boolean }) => {
+    const chosen = [o.model !== undefined, o.models !== undefined, o.recs !== undefined].filter(Boolean).length;
+    if (chosen !== 1) throw new InvalidArgumentError('give exactly one of --model, --models or --recs');
+    if (o.config && !o.model) throw new InvalidArgumentError('--config goes with --model');
+    const names: ModelName[] = o.model
+      ? [o.model]
+      : o.models === 'all'
+        ? [...MODEL_NAMES]
+        : (o.models ?? '').split(',').filter((x) => x.trim() !== '').map((x) => modelName(x.trim()));
+    const dataset = loadDataset(o.dataset);
+    const p = makeProtocol(dataset, await kernelOptions(names));
+    const { train, cases, label } = casesFor(p, o.split);
+
+    if (o.recs) {
+      if (o.split !== 'test') throw new InvalidArgumentError('--recs is scored on the test split');
+      if (!existsSync(o.recs)) throw new InputError(o.recs, 'not found');
+      const text = readFileSync(o.recs, 'utf8');
+      const parsed = parseRecsFile(text, o.recs, dataset.catalog, cases, Math.max(...p.cutoffs));
+      const metrics = scoreLists(p, parsed.lists, cases.targets);
+      out(`${o.recs} on the ${label}: ${cases.targets.length} test sessions; ${parsed.missingSessions} missing from the file (scored as empty lists); ${parsed.ignoredSessions} entries ignored (not test sessions)`);
+      out(metricsTable([{ label: 'recs', metrics }], p.cutoffs));
+      if (o.json) {
+        writeJson(o.json, { sessions: cases.targets.length, metrics, missingSessions: parsed.missingSessions, ignoredSessions: parsed.ignoredSessions });
+        info(`wrote ${o.json}`);
+      }
+      return;
+    }
+
+    if ((o.json || o.writeRecs) && names.length !== 1) throw new InvalidArgumentError('--json and --write-recs take one model: use --model');
+    const emb = embeddingsFor(o.dataset, p, names, o.embeddings);
+    out(`${label}: ${cases.targets.length} sessions${emb.label ? `; embeddings ${emb.label}` : ''}`);
+    const rows: { label: string; metrics: MetricValues }[] = [];
+    for (const name of names) {
+      const chosenConfig = chooseConfig(o.dataset, name, o.config);
+      const r = runWithBar(p, name, chosenConfig.config, train, cases, emb.vectors, Boolean(o.quiet));
+      rows.push({ label: name, metrics: r.metrics });
+      info(`${name}: config from ${chosenConfig.source}: ${JSON.stringify(chosenConfig.config)}; fit ${r.fitSeconds.toFixed(2)} s, predict ${r.predictSeconds.toFixed(2)} s`);
+      if (o.json) {
+        writeJson(o.json, { sessions: r.sessions, metrics: r.metrics, model: name, config: chosenConfig.config, split: o.split });
+        info(`wrote ${o.json}`);
+      }
+      if (o.writeRecs) {
+        writeJson(o.writeRecs, formatRecsFile(r.lists, cases, dataset.catalog));
+        info(`wrote ${o.writeRecs}`);
+      }
+    }
+    out(metricsTable(rows, p.cutoffs));
+  });
+
+program
+  .command('tune')
+  .description('grid-search a model on the 3 validation folds (mean NDCG@20) and record the best config')
+  .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
+  .requiredOption('--model <name>', `one of ${MODEL_NAMES.join(', ')}`, modelName)
+  .option('--grid <file>', 'JSON array of partial configs (default: the built-in grid)')
+  .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
+  .option('--top <n>', 'rows of the result table to print', positiveInt, 10)
+  .option('--dry-run', 'print the ranking without recording the best config')
+  .option('--quiet', 'no progress bar')
+  .action(async (o: { dataset: string; model: ModelName; grid?: string; embeddings?: string; top: number; dryRun?: boolean; quiet?: boolean }) => {
+    const dataset = loadDataset(o.dataset);
+    const p = makeProtocol(dataset, await kernelOptions([o.model]));
+    const grid = o.grid ? readJsonFile(o.grid) : defaultGrid(o.model);
+    if (!Array.isArray(grid) || grid.length === 0) throw new InputError(o.grid ?? 'grid', 'must be a non-empty JSON array of configs');
+    const configs = grid.map((g, i) => resolveConfig(o.model, g, `${o.grid ?? 'built-in grid'}[${i}]`));
+    const emb = embeddingsFor(o.dataset, p, [o.model], o.embeddings);
+    const bar = progressBar(`tuning ${o.model} (${configs.length} configs)`, configs.length * p.folds.length, o.quiet);
+    const scored: { config: object; metrics: MetricValues }[] = [];
+    let done = 0;
+    for (const config of configs) {
+      const perFold = p.folds.map((f) => {
+        const r = runModel(p, o.model, config, f.train, f.validation, emb.vectors);
+        bar.update(++done);
+        return r.metrics;
+      });
+      scored.push({ config, metrics: meanMetrics(perFold) });
+    }
+    bar.stop();
+    scored.sort((a, b) => b.metrics['NDCG@20'] - a.metrics['NDCG@20']);
+    out(`${o.model}: ${configs.length} configs x ${p.folds.length} validation folds, ranked by mean NDCG@20${emb.label ? `; embeddings ${emb.label}` : ''}`);
+    out(
+      formatTable(
+        ['rank', 'NDCG@20', 'HitRate@20', 'NDCG@10', 'config'],
+        scored.slice(0, o.top).map((s, i) => [String(i + 1), fmt(s.metrics['NDCG@20']), fmt(s.metrics['HitRate@20']), fmt(s.metrics['NDCG@10']), JSON.stringify(s.config)]),
+      ),
+    );
+    if (!o.dryRun) {
+      const best = scored[0];
+      writeBestConfig(o.dataset, o.model, {
+        config: best.config as Record<string, unknown>,
+        selectedBy: `best mean NDCG@20 over ${p.folds.length} validation folds of ${configs.length} configs`,
+        validation: best.metrics,
+        candidates: configs.length,
+      });
+      out(`recorded the best config in ${relative(ROOT, bestConfigsPath(o.dataset))}`);
+    }
+  });
+
+program
+  .command('report')
+  .description('evaluate models with their best-known configs on the test split and write public/models/<dataset>/eval.json')
+  .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
+  .option('--models <names>', 'comma-separated models (default: all)', 'all')
+  .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
+  .option('--quiet', 'no progress bars')
+  .action(async (o: { dataset: string; models: string; embeddings?: string; quiet?: boolean }) => {
+    const names = o.models === 'all' ? [...MODEL_NAMES] : o.models.split(',').map((x) => modelName(x.trim()));
+    const dataset = loadDataset(o.dataset);
+    const p = makeProtocol(dataset, await kernelOptions(names));
+    const emb = embeddingsFor(o.dataset, p, names, o.embeddings);
+    const results: ModelResult[] = [];
+    for (const name of names) {
+      const c = chooseConfig(o.dataset, name);
+      const r = runWithBar(p, name, c.config, p.split.train, p.split.test, emb.vectors, Boolean(o.quiet));
+      results.push({
+        model: name,
+        config: c.config as Record<string, unknown>,
+        configSource: c.source,
+        sessions: r.sessions,
+        metrics: r.metrics,
+        fitSeconds: r.fitSeconds,
+        predictSeconds: r.predictSeconds,
+        ...(c.validation ? { validation: { 'NDCG@20': c.validation['NDCG@20'] } } : {}),
+      });
+    }
+    const s = p.split.stats;
+    const report: EvalReport = EvalReportSchema.parse({
+      dataset: o.dataset,
+      createdAt: new Date().toISOString(),
+      protocol: { split: 'temporal, newest 20% of sessions by last timestamp; untrained test items removed; last item withheld', testFraction: 0.2, cutoffs: [...p.cutoffs], ...(emb.label ? { embeddings: emb.label } : {}) },
+      split: {
+        sessions: dataset.sessions.ids.length,
+        items: dataset.catalog.ids.length,
+        interactions: dataset.sessions.items.length,
+        trainSessions: s.trainSessions,
+        testSessions: s.testSessions,
+        testCases: s.testCases,
+      },
+      results,
+    });
+    const manifest = readManifest(o.dataset) ?? writeCatalogArtifacts(o.dataset, dataset.catalog);
+    const ref = writeArtifact(o.dataset, 'eval.json', new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
+    writeManifest({ ...manifest, evaluation: ref });
+    out(`test split: ${s.testCases} sessions`);
+    out(metricsTable(results.map((r) => ({ label: r.model, metrics: r.metrics })), p.cutoffs));
+    out(`wrote ${relative(ROOT, join(MODELS_DIR, o.dataset, 'eval.json'))}`);
+  });
+
+program
+  .command('models')
+  .description('list the models and their default configs')
+  .action(() => {
+    for (const name of MODEL_NAMES) {
+      out(`${name.padEnd(12)} ${MODELS[name].description}${MODELS[name].needsEmbeddings ? ' [needs embeddings]' : ''}`);
+      out(`${' '.repeat(13)}defaults: ${JSON.stringify(MODELS[name].defaults)}`);
+    }
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  const err = e as Error;
+  if (err instanceof InputError || err instanceof InvalidArgumentError || err instanceof RangeError) {
+    process.stderr.write(`error: ${err.message}\n`);
+  } else {
+    process.stderr.write(`error: ${err.message ?? String(e)}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
+import { parseJsonFile } from '../core/artifacts/manifest.js';
+import { CONFIGS_DIR, ROOT } from './paths.js';
+
+/** configs/<dataset>.json: the best-known configuration of each model, and how it was chosen. */
+const BestConfigs = z.object({
+  dataset: z.string(),
+  models: z.record(
+    z.string(),
+    z.object({
+      config: z.record(z.string(), z.unknown()),
+      selectedBy: z.string(),
+      validation: z.record(z.string(), z.number()).optional(),
+      candidates: z.number().int().optional(),
+    }),
+  ),
+});
+type BestConfigs = z.infer<typeof BestConfigs>;
+export type BestConfig = BestConfigs['models'][string];
+
+export function bestConfigsPath(dataset: string): string {
+  return join(CONFIGS_DIR, `${dataset}.json`);
+}
+
+export function readBestConfigs(dataset: string): BestConfigs {
+  const path = bestConfigsPath(dataset);
+  if (!existsSync(path)) return { dataset, models: {} };
+  return parseJsonFile(readFileSync(path, 'utf8'), relative(ROOT, path), BestConfigs);
+}
+
+export function readBestConfig(dataset: string, model: string): BestConfig | undefined {
+  return readBestConfigs(dataset).models[model];
+}
+
+export function writeBestConfig(dataset: string, model: string, best: BestConfig): void {
+  const all = readBestConfigs(dataset);
+  all.models[model] = best;
+  mkdirSync(CONFIGS_DIR, { recursive: true });
+  writeFileSync(bestConfigsPath(dataset), `${JSON.stringify(all, null, 2)}\n`);
+}

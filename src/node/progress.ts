@@ -1,0 +1,33 @@
+import cliProgress from 'cli-progress';
+
+/** A progress bar on stderr (silent when stderr is not a terminal, or when quiet). */
+export interface Progress {
+  update(done: number, total?: number): void;
+  stop(): void;
+}
+
+export function progressBar(label: string, total: number, quiet = false): Progress {
+  if (quiet || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label.padEnd(28)} {bar} {percentage}% | {value}/{total} | {duration_formatted} elapsed, ETA {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return {
+    update(done: number, newTotal?: number) {
+      if (newTotal !== undefined && newTotal !== total) {
+        total = newTotal;
+        bar.setTotal(newTotal);
+      }
+      bar.update(done);
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import type { EvalCases } from '../core/dataset/types.js';
+import type { RecLists } from '../core/metrics/metrics.js';
+import { type Decay, decayWeights } from '../core/session/decay.js';
+import { type DenseMatrix, jsDotKernel, normalizeRows, rowNorms } from '../core/vectors/matrix.js';
+import { type DimReduction, reduceDims } from '../core/vectors/reduce.js';
+import { topKInto } from '../core/vectors/topk.js';
+import type { Ranked, Recommender, TrainingData } from './types.js';
+
+/**
+ * LLMSeqSim (Harte et al. RecSys'23; Boz et al. 2024): a session's embedding is an aggregate
+ * of its items' LLM embeddings; the catalog items most similar to it are recommended.
+ * No training: `fit` only reduces and indexes the item embeddings.
+ */
+export interface LlmSeqSimConfig {
+  /** Session embedding: decay-weighted mean of the item embeddings, or the last item's. */
+  readonly aggregation: 'mean' | 'last';
+  /** Position weights for 'mean' (ignored for 'last'). */
+  readonly decay: Decay;
+  readonly similarity: 'cosine' | 'dot' | 'euclidean';
+  readonly reduction: DimReduction;
+  readonly filterPromptItems: boolean;
+}
+
+export const LLMSEQSIM_DEFAULTS: LlmSeqSimConfig = {
+  aggregation: 'mean',
+  decay: 'none',
+  similarity: 'cosine',
+  reduction: { method: 'none' },
+  filterPromptItems: true,
+};
+
+const BLOCK = 32;
+
+export interface LlmSeqSim extends Recommender {
+  /** The (reduced) item vectors the model scores against. */
+  readonly itemVectors: DenseMatrix;
+  /** Session embedding of a prompt, written into `out` (length = itemVectors.cols). */
+  sessionEmbedding(session: ArrayLike<number>, out: Float32Array): void;
+}
+
+export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSEQSIM_DEFAULTS): LlmSeqSim {
+  if (!data.embeddings) throw new Error('llmseqsim needs item embeddings (run `npm run cli -- embed` first)');
+  if (data.embeddings.rows !== data.nItems) {
+    throw new Error(`llmseqsim: ${data.embeddings.rows} embeddings for ${data.nItems} catalog items`);
+  }
+  const reduced = reduceDims(data.embeddings, config.reduction);
+  // Cosine: compare unit vectors. Dot and euclidean use the vectors as they are.
+  const scored = config.similarity === 'cosine' ? normalizeRows(reduced) : reduced;
+  const norms2 = rowNorms(reduced).map((v) => v * v);
+  const d = reduced.cols;
+  const n = reduced.rows;
+  const kernel = (data.dotKernel ?? jsDotKernel)(scored);
+
+  function sessionEmbedding(session: ArrayLike<number>, out: Float32Array): void {
+    out.fill(0);
+    const L = session.length;
+    if (L === 0) return;
+    if (config.aggregation === 'last') {
+      out.set(reduced.data.subarray(session[L - 1] * d, (session[L - 1] + 1) * d));
+      return;
+    }
+    const w = decayWeights(config.decay, L);
+    let wsum = 0;
+    for (let p = 0; p < L; p++) {
+      const base = session[p] * d;
+      wsum += w[p];
+      for (let c = 0; c < d; c++) out[c] += w[p] * reduced.data[base + c];
+    }
+    for (let c = 0; c < d; c++) out[c] /= wsum;
+  }
+
+  /** Turns raw dot products of query q into the configured similarity, in place. */
+  function finishScores(q: Float32Array, qOffset: number, row: Float32Array): void {
+    if (config.similarity === 'cosine') {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += q[qOffset + c] * q[qOffset + c];
+      const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+      for (let i = 0; i < n; i++) row[i] *= inv;
+    } else if (config.similarity === 'euclidean') {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += q[qOffset + c] * q[qOffset + c];
+      for (let i = 0; i < n; i++) row[i] = 1 / (1 + Math.sqrt(Math.max(0, s + norms2[i] - 2 * row[i])));
+    }
+  }
+
+  function recommend(session: Int32Array, k: number): Ranked {
+    if (session.length === 0) return { items: new Int32Array(k).fill(-1), scores: new Float32Array(k).fill(-Infinity) };
+    const q = new Float32Array(d);
+    sessionEmbedding(session, q);
+    const row = new Float32Array(n);
+    kernel.dot(q, 1, row);
+    finishScores(q, 0, row);
+    if (config.filterPromptItems) for (let p = 0; p < session.length; p++) row[session[p]] = -Infinity;
+    const items = new Int32Array(k);
+    const scores = new Float32Array(k);
+    topKInto(row, k, items, scores);
+    return { items, scores };
+  }
+
+  function recommendBatch(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists {
+    const total = cases.targets.length;
+    const out = new Int32Array(total * k);
+    const q = new Float32Array(BLOCK * d);
+    const block = new Float32Array(BLOCK * n);
+    const one = new Float32Array(d);
+    for (let start = 0; start < total; start += BLOCK) {
+      const b = Math.min(BLOCK, total - start);
+      for (let j = 0; j < b; j++) {
+        const c = start + j;
+        sessionEmbedding(cases.promptItems.subarray(cases.promptOffsets[c], cases.promptOffsets[c + 1]), one);
+        q.set(one, j * d);
+      }
+      kernel.dot(q, b, block);
+      for (let j = 0; j < b; j++) {
+        const c = start + j;
+        const row = block.subarray(j * n, (j + 1) * n);
+        finishScores(q, j * d, row);
+        if (config.filterPromptItems) {
+          for (let p = cases.promptOffsets[c]; p < cases.promptOffsets[c + 1]; p++) row[cases.promptItems[p]] = -Infinity;
+        }
+        topKInto(row, k, out, null, c * k);
+      }
+      onProgress?.(start + b);
+    }
+    return { k, items: out };
+  }
+
+  return { name: 'llmseqsim', config, itemVectors: reduced, sessionEmbedding, recommend, recommendBatch, dispose: () => kernel.dispose() };
+}

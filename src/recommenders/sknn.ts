@@ -1,0 +1,270 @@
+import { sessionsByLastTime } from '../core/dataset/split.js';
+import { type Decay, decayWeights } from '../core/session/decay.js';
+import { mulberry32 } from '../core/vectors/random.js';
+import { topKInto } from '../core/vectors/topk.js';
+import type { Ranked, Recommender, TrainingData } from './types.js';
+
+/**
+ * Session-based kNN (Jannach & Ludewig 2017; Ludewig et al. 2018), following the options of
+ * dh-r's `SessionBasedCF`: neighbours are sampled from the training sessions sharing an item
+ * with the prompt, the k most similar are kept, and a candidate item scores the sum of the
+ * similarities of the neighbours holding it (times its idf when idf weighting is on).
+ *   V-SKNN: prompt positions weighted by a decay (harmonic by default) in the similarity.
+ *   S-SKNN: a neighbour's weight is also scaled by how recent, in the prompt, its most recent
+ *           common item is ((position+1)/|prompt|).
+ *   SF-SKNN: only items that followed the prompt's last item in some training session.
+ */
+export interface SknnConfig {
+  readonly k: number;
+  readonly sampleSize: number;
+  readonly sampling: 'random' | 'recent';
+  readonly similarity: 'cosine' | 'dot';
+  readonly idfWeighting: boolean;
+  readonly decay: Decay;
+  readonly sequentialWeighting: boolean;
+  readonly sequentialFilter: boolean;
+  /** Use only the last n prompt items (null: all). */
+  readonly lastNItems: number | null;
+  readonly filterPromptItems: boolean;
+  /** Seed for random sampling; each prompt gets its own stream derived from it, so results do not depend on call order. */
+  readonly seed: number;
+}
+
+export type SknnVariant = 'sknn' | 'v-sknn' | 's-sknn' | 'sf-sknn';
+
+const BASE: SknnConfig = {
+  k: 100,
+  sampleSize: 500,
+  sampling: 'random',
+  similarity: 'cosine',
+  idfWeighting: false,
+  decay: 'none',
+  sequentialWeighting: false,
+  sequentialFilter: false,
+  lastNItems: null,
+  filterPromptItems: true,
+  seed: 42,
+};
+
+/** Defaults per variant. V-SKNN's are the paper's Beauty configuration. */
+export const SKNN_DEFAULTS: Record<SknnVariant, SknnConfig> = {
+  sknn: BASE,
+  'v-sknn': { ...BASE, k: 70, sampleSize: 1090, sampling: 'random', similarity: 'dot', decay: 'harmonic', idfWeighting: true },
+  's-sknn': { ...BASE, sequentialWeighting: true },
+  'sf-sknn': { ...BASE, sequentialFilter: true },
+};
+
+export function validateSknnConfig(c: SknnConfig): void {
+  if (!(Number.isInteger(c.k) && c.k >= 1)) throw new RangeError(`k must be a positive integer, got ${c.k}`);
+  if (!(Number.isInteger(c.sampleSize) && c.sampleSize >= c.k)) {
+    throw new RangeError(`sampleSize must be an integer >= k (${c.k}), got ${c.sampleSize}`);
+  }
+  if (c.lastNItems !== null && !(Number.isInteger(c.lastNItems) && c.lastNItems >= 1)) {
+    throw new RangeError(`lastNItems must be null or a positive integer, got ${c.lastNItems}`);
+  }
+}
+
+function hashPrompt(seed: number, items: ArrayLike<number>): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  for (let i = 0; i < items.length; i++) h = Math.imul(h ^ items[i], 0x85ebca6b) ^ (h >>> 13);
+  return h >>> 0;
+}
+
+export function fitSknn(data: TrainingData, name: string, config: SknnConfig): Recommender {
+  validateSknnConfig(config);
+  const { train, nItems } = data;
+  const nSessions = train.offsets.length - 1;
+
+  // Session -> distinct items (the binary session-item index), CSR.
+  const sOff = new Int32Array(nSessions + 1);
+  const sItems: number[] = [];
+  const mark = new Int32Array(nItems).fill(-1);
+  for (let s = 0; s < nSessions; s++) {
+    for (let p = train.offsets[s]; p < train.offsets[s + 1]; p++) {
+      const it = train.items[p];
+      if (mark[it] !== s) {
+        mark[it] = s;
+        sItems.push(it);
+      }
+    }
+    sOff[s + 1] = sItems.length;
+  }
+  const sessItems = Int32Array.from(sItems);
+
+  // Item -> sessions holding it, CSR.
+  const df = new Int32Array(nItems);
+  for (let p = 0; p < sessItems.length; p++) df[sessItems[p]]++;
+  const iOff = new Int32Array(nItems + 1);
+  for (let i = 0; i < nItems; i++) iOff[i + 1] = iOff[i] + df[i];
+  const itemSess = new Int32Array(sessItems.length);
+  const fill = iOff.slice(0, nItems);
+  for (let s = 0; s < nSessions; s++) for (let p = sOff[s]; p < sOff[s + 1]; p++) itemSess[fill[sessItems[p]]++] = s;
+
+  const idf = new Float64Array(nItems);
+  for (let i = 0; i < nItems; i++) idf[i] = df[i] > 0 ? 1 + Math.log(nSessions / df[i]) : 0;
+
+  // Recency rank of each session (higher = more recent last interaction).
+  const recency = new Int32Array(nSessions);
+  sessionsByLastTime(train).forEach((s, r) => (recency[s] = r));
+
+  // Successors: items that directly followed item i in some training session (for SF-SKNN).
+  let succOff: Int32Array | null = null;
+  let succ: Int32Array | null = null;
+  if (config.sequentialFilter) {
+    const sets: Set<number>[] = Array.from({ length: nItems }, () => new Set<number>());
+    for (let s = 0; s < nSessions; s++) {
+      for (let p = train.offsets[s]; p + 1 < train.offsets[s + 1]; p++) sets[train.items[p]].add(train.items[p + 1]);
+    }
+    succOff = new Int32Array(nItems + 1);
+    for (let i = 0; i < nItems; i++) succOff[i + 1] = succOff[i] + sets[i].size;
+    succ = new Int32Array(succOff[nItems]);
+    sets.forEach((set, i) => succ!.set(Array.from(set).sort((a, b) => a - b), succOff![i]));
+  }
+
+  // Scratch buffers reused across calls (no per-item objects in the hot loop).
+  const stamp = new Int32Array(nSessions);
+  let stampValue = 0;
+  const weightOf = new Float64Array(nItems);
+  const posOf = new Int32Array(nItems).fill(-1);
+  const inPrompt = new Uint8Array(nItems);
+  const allowed = new Uint8Array(nItems);
+  const score = new Float64Array(nItems);
+  const touchedMark = new Uint8Array(nItems);
+  let possible = new Int32Array(1024);
+
+  function recommend(session: Int32Array, k: number): Ranked {
+    const outItems = new Int32Array(k).fill(-1);
+    const outScores = new Float32Array(k).fill(-Infinity);
+
+    // Distinct trained prompt items, first occurrence order (pd.unique), optionally the last n.
+    let src: ArrayLike<number> = session;
+    if (config.lastNItems !== null && session.length > config.lastNItems) src = session.subarray(session.length - config.lastNItems);
+    const prompt: number[] = [];
+    for (let i = 0; i < src.length; i++) {
+      const it = src[i];
+      if (it >= 0 && it < nItems && df[it] > 0 && !inPrompt[it]) {
+        inPrompt[it] = 1;
+        prompt.push(it);
+      }
+    }
+    const L = prompt.length;
+    if (L === 0) return { items: outItems, scores: outScores };
+    const w = decayWeights(config.decay, L);
+    let wNorm2 = 0;
+    for (let p = 0; p < L; p++) {
+      weightOf[prompt[p]] = w[p];
+      posOf[prompt[p]] = p;
+      wNorm2 += w[p] * w[p];
+    }
+
+    // Possible neighbours: every training session holding a prompt item.
+    stampValue++;
+    let nPossible = 0;
+    for (const it of prompt) {
+      for (let q = iOff[it]; q < iOff[it + 1]; q++) {
+        const s = itemSess[q];
+        if (stamp[s] !== stampValue) {
+          stamp[s] = stampValue;
+          if (nPossible === possible.length) {
+            const grown = new Int32Array(possible.length * 2);
+            grown.set(possible);
+            possible = grown;
+          }
+          possible[nPossible++] = s;
+        }
+      }
+    }
+
+    // Sample.
+    let nSample = nPossible;
+    if (nPossible > config.sampleSize) {
+      nSample = config.sampleSize;
+      if (config.sampling === 'random') {
+        const rand = mulberry32(hashPrompt(config.seed, prompt));
+        for (let i = 0; i < nSample; i++) {
+          const j = i + Math.floor(rand() * (nPossible - i));
+          const t = possible[i];
+          possible[i] = possible[j];
+          possible[j] = t;
+        }
+      } else {
+        const sub = possible.subarray(0, nPossible);
+        sub.sort((a, b) => recency[b] - recency[a]);
+      }
+    }
+
+    // Similarity of each sampled neighbour to the (decay-weighted) prompt.
+    const sims = new Float64Array(nSample);
+    for (let i = 0; i < nSample; i++) {
+      const s = possible[i];
+      let dot = 0;
+      for (let p = sOff[s]; p < sOff[s + 1]; p++) dot += weightOf[sessItems[p]];
+      sims[i] = config.similarity === 'dot' ? dot : dot / (Math.sqrt(sOff[s + 1] - sOff[s]) * Math.sqrt(wNorm2));
+    }
+
+    // k nearest.
+    const kk = Math.min(config.k, nSample);
+    const nn = new Int32Array(kk);
+    topKInto(sims, kk, nn, null);
+
+    // Candidate filter for SF-SKNN.
+    const last = prompt[L - 1];
+    if (succOff && succ) for (let q = succOff[last]; q < succOff[last + 1]; q++) allowed[succ[q]] = 1;
+
+    // Score candidates.
+    const touched: number[] = [];
+    for (let j = 0; j < kk; j++) {
+      if (nn[j] < 0) continue;
+      const s = possible[nn[j]];
+      let wgt = sims[nn[j]];
+      if (config.sequentialWeighting) {
+        let maxPos = -1;
+        for (let p = sOff[s]; p < sOff[s + 1]; p++) {
+          const pp = posOf[sessItems[p]];
+          if (pp > maxPos) maxPos = pp;
+        }
+        wgt *= (maxPos + 1) / L;
+      }
+      for (let p = sOff[s]; p < sOff[s + 1]; p++) {
+        const it = sessItems[p];
+        if (config.filterPromptItems && inPrompt[it]) continue;
+        if (succOff && !allowed[it]) continue;
+        if (!touchedMark[it]) {
+          touchedMark[it] = 1;
+          touched.push(it);
+        }
+        score[it] += wgt;
+      }
+    }
+
+    // Top-k among touched candidates (ties: lower item index).
+    const cand = new Float64Array(touched.length);
+    touched.sort((a, b) => a - b);
+    for (let t = 0; t < touched.length; t++) {
+      const it = touched[t];
+      cand[t] = config.idfWeighting ? score[it] * idf[it] : score[it];
+    }
+    const sel = new Int32Array(k);
+    const selScores = new Float32Array(k);
+    const got = topKInto(cand, k, sel, selScores);
+    for (let j = 0; j < got; j++) {
+      outItems[j] = touched[sel[j]];
+      outScores[j] = selScores[j];
+    }
+
+    // Reset scratch state.
+    for (const it of touched) {
+      score[it] = 0;
+      touchedMark[it] = 0;
+    }
+    for (const it of prompt) {
+      inPrompt[it] = 0;
+      weightOf[it] = 0;
+      posOf[it] = -1;
+    }
+    if (succOff && succ) for (let q = succOff[last]; q < succOff[last + 1]; q++) allowed[succ[q]] = 0;
+    return { items: outItems, scores: outScores };
+  }
+
+  return { name, config, recommend };
+}

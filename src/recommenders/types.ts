@@ -1,0 +1,51 @@
+import type { EvalCases, SessionSet } from '../core/dataset/types.js';
+import type { RecLists } from '../core/metrics/metrics.js';
+import type { DenseMatrix, DotKernelFactory } from '../core/vectors/matrix.js';
+
+/** A ranked recommendation for one session (dense item indices, best first). */
+export interface Ranked {
+  readonly items: Int32Array;
+  readonly scores: Float32Array;
+}
+
+/** Everything a model may learn from. Embeddings are required only by embedding models. */
+export interface TrainingData {
+  readonly train: SessionSet;
+  readonly nItems: number;
+  /** Item embeddings, one row per catalog item (dense index order). */
+  readonly embeddings?: DenseMatrix;
+  /** Matrix-product kernel for embedding scoring (default: pure JS). */
+  readonly dotKernel?: DotKernelFactory;
+}
+
+export interface Recommender {
+  /** The model name as the CLI and reports use it (e.g. "v-sknn"). */
+  readonly name: string;
+  /** The full configuration, written next to every result. */
+  readonly config: Readonly<object>;
+  /** Top-k for one session; never contains the session's own items. */
+  recommend(session: Int32Array, k: number): Ranked;
+  /** Optional faster path for many sessions at once. */
+  recommendBatch?(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists;
+  /** Frees native resources (tensors); the model is unusable afterwards. */
+  dispose?(): void;
+}
+
+/** Recommendations for every case, using the model's batch path when it has one. */
+export function recommendAll(
+  model: Recommender,
+  cases: EvalCases,
+  k: number,
+  onProgress?: (done: number) => void,
+): RecLists {
+  if (model.recommendBatch) return model.recommendBatch(cases, k, onProgress);
+  const n = cases.targets.length;
+  const items = new Int32Array(n * k).fill(-1);
+  for (let c = 0; c < n; c++) {
+    const r = model.recommend(cases.promptItems.subarray(cases.promptOffsets[c], cases.promptOffsets[c + 1]), k);
+    items.set(r.items.subarray(0, k), c * k);
+    if (onProgress && (c & 255) === 255) onProgress(c + 1);
+  }
+  onProgress?.(n);
+  return { k, items };
+}

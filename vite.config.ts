@@ -1,0 +1,9 @@
+import { defineConfig } from 'vite';
+
+// React JSX is compiled by Vite's built-in esbuild transform (automatic runtime); no plugin needed.
+export default defineConfig({
+  esbuild: { jsx: 'automatic' },
+  build: { target: 'es2022', outDir: 'dist', sourcemap: true },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  server: { host: '127.0.0.1', port: 5173 },
+});
