@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitMostPopular } from '../src/recommenders/popularity.js';
 import { fitSknn, SKNN_DEFAULTS, type SknnConfig } from '../src/recommenders/sknn.js';
+import { denseMatrix } from '../src/core/vectors/matrix.js';
 import { sessionsOf, top } from './helpers.js';
 
 // Training sessions A=[0,1,2], B=[0,3], C=[1,3,4], D=[5,6]; C is the most recent.
@@ -73,6 +74,23 @@ describe('SKNN family (hand-computed)', () => {
       expect(top(r)).not.toContain(1);
     }
     expect(top(m.recommend(Int32Array.from([]), 5))).toEqual([]);
+  });
+
+  it('SKNNEmb: neighbours by session-embedding similarity', () => {
+    // item vectors: 0 (1,0) 1 (0,1) 2 (0,1) 3 (1,0) 4 (1,1) 5 (1,0) 6 (1,0)
+    const E = denseMatrix(7, 2, Float32Array.from([1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 0]));
+    const cfg: SknnConfig = {
+      ...SKNN_DEFAULTS['sknn-emb'],
+      k: 10,
+      sampleSize: 10,
+      embeddingSimilarity: { promptAggregation: 'last', trainingAggregation: 'last', trainingDecay: 'none' },
+    };
+    // prompt embedding = e1 = (0,1); sessions by their last item: A (0,1) cos 1, B (1,0) cos 0, C (1,1) cos .707
+    const r = fitSknn({ ...data, embeddings: E }, 'sknn-emb', cfg).recommend(prompt, 5);
+    expect(top(r)).toEqual([2, 3, 4]);
+    expect(r.scores[0]).toBeCloseTo(1, 6);
+    expect(r.scores[1]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(() => fitSknn(data, 'sknn-emb', cfg)).toThrow(/needs item embeddings/);
   });
 
   it('rejects k > sampleSize', () => {

@@ -34,6 +34,25 @@ export function defaultGrid(model: ModelName): object[] {
       }
       return out;
     }
+    case 'sknn-emb': {
+      const out: object[] = [];
+      for (const k of [50, 100, 200]) {
+        for (const idfWeighting of [false, true]) {
+          for (const promptAggregation of ['mean', 'last'] as const) {
+            for (const trainingAggregation of ['mean', 'last'] as const) {
+              out.push({
+                k,
+                sampleSize: 1000,
+                idfWeighting,
+                decay: promptAggregation === 'mean' ? 'harmonic' : 'none',
+                embeddingSimilarity: { promptAggregation, trainingAggregation, trainingDecay: 'none' },
+              });
+            }
+          }
+        }
+      }
+      return out;
+    }
     case 'mostpopular':
       return [{}];
   }

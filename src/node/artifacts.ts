@@ -11,13 +11,15 @@ import {
   parseJsonFile,
   parseManifest,
 } from '../core/artifacts/manifest.js';
-import type { Catalog } from '../core/dataset/types.js';
+import { encodeSessions } from '../core/artifacts/sessions.js';
+import type { Catalog, EvalCases, SessionSet } from '../core/dataset/types.js';
 import { InputError } from '../core/errors.js';
 import type { DenseMatrix } from '../core/vectors/matrix.js';
 import { artifactsDir, ROOT } from './paths.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const CATALOG_FILE = 'catalog.json';
+export const SESSIONS_FILE = 'sessions.bin';
 
 function rel(path: string): string {
   return relative(ROOT, path) || path;
@@ -48,17 +50,26 @@ export function writeArtifact(dataset: string, file: string, bytes: Uint8Array):
   return { file, bytes: bytes.byteLength, sha256: sha256Of(bytes) };
 }
 
-/** Writes the catalog file and a manifest that keeps existing entries of the same dataset. */
-export function writeCatalogArtifacts(dataset: string, catalog: Catalog): Manifest {
+/**
+ * Writes the catalog file (and, given a split, the sessions file) and a manifest that keeps
+ * the existing entries of the same dataset.
+ */
+export function writeCatalogArtifacts(dataset: string, catalog: Catalog, split?: { train: SessionSet; test: EvalCases }): Manifest {
   const body: CatalogFile = { dataset, ids: Array.from(catalog.ids), titles: [...catalog.titles] };
   const ref = writeArtifact(dataset, CATALOG_FILE, new TextEncoder().encode(JSON.stringify(body)));
   const previous = readManifest(dataset);
+  let sessions = previous?.sessions;
+  if (split) {
+    const enc = encodeSessions(split.train, split.test);
+    sessions = { ...writeArtifact(dataset, SESSIONS_FILE, enc.bytes), ...enc.shape };
+  }
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
     dataset,
     createdAt: new Date().toISOString(),
     catalog: { ...ref, count: catalog.ids.length },
+    ...(sessions ? { sessions } : {}),
     embeddings: previous?.embeddings.filter((e) => e.count === catalog.ids.length) ?? [],
     ...(previous?.evaluation ? { evaluation: previous.evaluation } : {}),
   };

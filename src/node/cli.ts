@@ -147,8 +147,8 @@ program
     const dataset = loadDataset(o.dataset);
     const p = makeProtocol(dataset);
     printSplitStats(p);
-    const m = writeCatalogArtifacts(o.dataset, dataset.catalog);
-    out(`wrote ${relative(ROOT, join(MODELS_DIR, o.dataset, m.catalog.file))} and manifest.json`);
+    const m = writeCatalogArtifacts(o.dataset, dataset.catalog, { train: p.split.train, test: p.split.test });
+    out(`wrote ${[m.catalog.file, m.sessions?.file, 'manifest.json'].filter(Boolean).map((f) => relative(ROOT, join(MODELS_DIR, o.dataset, f!))).join(', ')}`);
   });
 
 program
@@ -270,8 +270,9 @@ program
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
   .option('--top <n>', 'rows of the result table to print', positiveInt, 10)
   .option('--dry-run', 'print the ranking without recording the best config')
+  .option('--selected-by <text>', 'how the grid was chosen, recorded with the config (e.g. "the paper\'s Beauty config")')
   .option('--quiet', 'no progress bar')
-  .action(async (o: { dataset: string; model: ModelName; grid?: string; embeddings?: string; top: number; dryRun?: boolean; quiet?: boolean }) => {
+  .action(async (o: { dataset: string; model: ModelName; grid?: string; embeddings?: string; top: number; dryRun?: boolean; selectedBy?: string; quiet?: boolean }) => {
     const dataset = loadDataset(o.dataset);
     const p = makeProtocol(dataset, await kernelOptions([o.model]));
     const grid = o.grid ? readJsonFile(o.grid) : defaultGrid(o.model);
@@ -302,7 +303,7 @@ program
       const best = scored[0];
       writeBestConfig(o.dataset, o.model, {
         config: best.config as Record<string, unknown>,
-        selectedBy: `best mean NDCG@20 over ${p.folds.length} validation folds of ${configs.length} configs`,
+        selectedBy: `${o.selectedBy ? `${o.selectedBy}; ` : ''}best mean NDCG@20 over ${p.folds.length} validation folds of ${configs.length} config${configs.length > 1 ? 's' : ''}`,
         validation: best.metrics,
         candidates: configs.length,
       });

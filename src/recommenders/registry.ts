@@ -28,6 +28,14 @@ const sknnSchema = z
     lastNItems: z.number().int().positive().nullable(),
     filterPromptItems: z.boolean(),
     seed: z.number().int(),
+    embeddingSimilarity: z
+      .object({
+        promptAggregation: z.enum(['mean', 'last']),
+        trainingAggregation: z.enum(['mean', 'last']),
+        trainingDecay: decay,
+      })
+      .strict()
+      .nullable(),
   })
   .strict()
   .refine((c) => c.sampleSize >= c.k, { message: 'sampleSize must be >= k', path: ['sampleSize'] });
@@ -60,7 +68,7 @@ function sknnSpec(variant: SknnVariant, description: string): ModelSpec<SknnConf
   return {
     defaults: SKNN_DEFAULTS[variant],
     schema: sknnSchema as z.ZodType<SknnConfig>,
-    needsEmbeddings: false,
+    needsEmbeddings: variant === 'sknn-emb',
     description,
     fit: (data, config) => fitSknn(data, variant, config),
   };
@@ -78,6 +86,7 @@ export const MODELS = {
   'v-sknn': sknnSpec('v-sknn', 'SKNN with decay-weighted prompt positions (paper Beauty config)'),
   's-sknn': sknnSpec('s-sknn', 'SKNN with sequential neighbour weighting'),
   'sf-sknn': sknnSpec('sf-sknn', 'SKNN with sequential filtering of candidates'),
+  'sknn-emb': sknnSpec('sknn-emb', 'SKNN whose session similarity compares session embeddings (SKNNEmb)'),
   llmseqsim: {
     defaults: LLMSEQSIM_DEFAULTS,
     schema: llmSeqSimSchema as z.ZodType<LlmSeqSimConfig>,

@@ -28,9 +28,20 @@ export interface SknnConfig {
   readonly filterPromptItems: boolean;
   /** Seed for random sampling; each prompt gets its own stream derived from it, so results do not depend on call order. */
   readonly seed: number;
+  /**
+   * SKNNEmb: compare sessions by their embeddings (aggregated item embeddings) instead of
+   * their shared items. null = the classic item-overlap similarity.
+   */
+  readonly embeddingSimilarity: null | {
+    /** Prompt session embedding (decayed by `decay` when 'mean'). */
+    readonly promptAggregation: 'mean' | 'last';
+    /** Training session embeddings. */
+    readonly trainingAggregation: 'mean' | 'last';
+    readonly trainingDecay: Decay;
+  };
 }
 
-export type SknnVariant = 'sknn' | 'v-sknn' | 's-sknn' | 'sf-sknn';
+export type SknnVariant = 'sknn' | 'v-sknn' | 's-sknn' | 'sf-sknn' | 'sknn-emb';
 
 const BASE: SknnConfig = {
   k: 100,
@@ -44,6 +55,7 @@ const BASE: SknnConfig = {
   lastNItems: null,
   filterPromptItems: true,
   seed: 42,
+  embeddingSimilarity: null,
 };
 
 /** Defaults per variant. V-SKNN's are the paper's Beauty configuration. */
@@ -52,6 +64,11 @@ export const SKNN_DEFAULTS: Record<SknnVariant, SknnConfig> = {
   'v-sknn': { ...BASE, k: 70, sampleSize: 1090, sampling: 'random', similarity: 'dot', decay: 'harmonic', idfWeighting: true },
   's-sknn': { ...BASE, sequentialWeighting: true },
   'sf-sknn': { ...BASE, sequentialFilter: true },
+  'sknn-emb': {
+    ...BASE,
+    similarity: 'cosine',
+    embeddingSimilarity: { promptAggregation: 'mean', trainingAggregation: 'mean', trainingDecay: 'none' },
+  },
 };
 
 export function validateSknnConfig(c: SknnConfig): void {
@@ -119,6 +136,26 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
     for (let i = 0; i < nItems; i++) succOff[i + 1] = succOff[i] + sets[i].size;
     succ = new Int32Array(succOff[nItems]);
     sets.forEach((set, i) => succ!.set(Array.from(set).sort((a, b) => a - b), succOff![i]));
+  }
+
+  // SKNNEmb: one embedding per training session, and a scratch vector for the prompt's.
+  const emb = config.embeddingSimilarity;
+  let sessEmb: Float32Array | null = null;
+  let sessNorm: Float32Array | null = null;
+  const E = data.embeddings;
+  const dim = E ? E.cols : 0;
+  const promptEmb = new Float32Array(dim);
+  if (emb) {
+    if (!E) throw new Error('sknn-emb needs item embeddings (run `npm run cli -- embed` first)');
+    sessEmb = new Float32Array(nSessions * dim);
+    sessNorm = new Float32Array(nSessions);
+    for (let s = 0; s < nSessions; s++) {
+      const v = sessEmb.subarray(s * dim, (s + 1) * dim);
+      aggregateInto(train.items.subarray(train.offsets[s], train.offsets[s + 1]), emb.trainingAggregation, emb.trainingDecay, E.data, dim, v);
+      let n2 = 0;
+      for (let c = 0; c < dim; c++) n2 += v[c] * v[c];
+      sessNorm[s] = Math.sqrt(n2);
+    }
   }
 
   // Scratch buffers reused across calls (no per-item objects in the hot loop).
@@ -195,7 +232,18 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
 
     // Similarity of each sampled neighbour to the (decay-weighted) prompt.
     const sims = new Float64Array(nSample);
-    for (let i = 0; i < nSample; i++) {
+    if (emb && sessEmb && sessNorm && E) {
+      aggregateInto(Int32Array.from(prompt), emb.promptAggregation, config.decay, E.data, dim, promptEmb);
+      let pn = 0;
+      for (let c = 0; c < dim; c++) pn += promptEmb[c] * promptEmb[c];
+      pn = Math.sqrt(pn);
+      for (let i = 0; i < nSample; i++) {
+        const s = possible[i];
+        let dot = 0;
+        for (let c = 0; c < dim; c++) dot += promptEmb[c] * sessEmb[s * dim + c];
+        sims[i] = config.similarity === 'dot' ? dot : pn > 0 && sessNorm[s] > 0 ? dot / (pn * sessNorm[s]) : 0;
+      }
+    } else for (let i = 0; i < nSample; i++) {
       const s = possible[i];
       let dot = 0;
       for (let p = sOff[s]; p < sOff[s + 1]; p++) dot += weightOf[sessItems[p]];
@@ -267,4 +315,23 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
   }
 
   return { name, config, recommend };
+}
+
+/** Session embedding: the last item's vector, or the decay-weighted mean of the items' vectors. */
+function aggregateInto(items: Int32Array, how: 'mean' | 'last', decay: Decay, E: Float32Array, dim: number, out: Float32Array): void {
+  out.fill(0);
+  const L = items.length;
+  if (L === 0) return;
+  if (how === 'last') {
+    out.set(E.subarray(items[L - 1] * dim, (items[L - 1] + 1) * dim));
+    return;
+  }
+  const w = decayWeights(decay, L);
+  let ws = 0;
+  for (let p = 0; p < L; p++) {
+    ws += w[p];
+    const b = items[p] * dim;
+    for (let c = 0; c < dim; c++) out[c] += w[p] * E[b + c];
+  }
+  for (let c = 0; c < dim; c++) out[c] /= ws;
 }

@@ -48,12 +48,22 @@ export type EmbeddingsEntry = z.infer<typeof EmbeddingsEntry>;
 
 export const CatalogEntry = FileRef.extend({ count: z.number().int().positive() });
 
+/** The temporal split in binary (see sessions.ts): train sessions for session-based models, test cases to explore. */
+export const SessionsEntry = FileRef.extend({
+  trainSessions: z.number().int().nonnegative(),
+  trainInteractions: z.number().int().nonnegative(),
+  testCases: z.number().int().nonnegative(),
+  testPromptItems: z.number().int().nonnegative(),
+});
+export type SessionsEntry = z.infer<typeof SessionsEntry>;
+
 export const Manifest = z.object({
   format: z.literal(MANIFEST_FORMAT),
   version: z.literal(MANIFEST_VERSION),
   dataset: z.string().min(1),
   createdAt: z.string(),
   catalog: CatalogEntry,
+  sessions: SessionsEntry.optional(),
   embeddings: z.array(EmbeddingsEntry),
   evaluation: FileRef.optional(),
 });

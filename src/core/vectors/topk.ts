@@ -13,6 +13,7 @@ export function topKInto(
   outScores: Float32Array | Float64Array | null,
   offset = 0,
 ): number {
+  if (k > 32 && k * 4 > scores.length / 8) return topKBySort(scores, k, outItems, outScores, offset);
   const bestS = new Float64Array(k);
   const bestI = new Int32Array(k);
   let size = 0;
@@ -35,6 +36,25 @@ export function topKInto(
   for (let j = 0; j < k; j++) {
     outItems[offset + j] = j < size ? bestI[j] : -1;
     if (outScores) outScores[offset + j] = j < size ? bestS[j] : -Infinity;
+  }
+  return size;
+}
+
+/** For large k relative to n, sorting the valid indices beats insertion (same result and tie order). */
+function topKBySort(
+  scores: ArrayLike<number>,
+  k: number,
+  outItems: Int32Array,
+  outScores: Float32Array | Float64Array | null,
+  offset: number,
+): number {
+  const idx: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (scores[i] > -Infinity) idx.push(i);
+  idx.sort((a, b) => scores[b] - scores[a] || a - b);
+  const size = Math.min(k, idx.length);
+  for (let j = 0; j < k; j++) {
+    outItems[offset + j] = j < size ? idx[j] : -1;
+    if (outScores) outScores[offset + j] = j < size ? scores[idx[j]] : -Infinity;
   }
   return size;
 }

@@ -1,0 +1,116 @@
+/**
+ * `npm run bench`: evaluation throughput of every non-neural model on the full Beauty test
+ * split (fit + score all test sessions + metrics), and single-session latency (what a live
+ * session change costs). Prints a table and writes bench/results/eval-throughput.json.
+ * Numbers on a shared 2-core machine are noisy: compare ratios within one run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsDotKernel } from '../src/core/vectors/matrix.js';
+import { makeProtocol, runModel } from '../src/evaluation/protocol.js';
+import { loadEmbeddings } from '../src/node/artifacts.js';
+import { readBestConfig } from '../src/node/configs.js';
+import { loadDataset } from '../src/node/dataset-files.js';
+import { ROOT } from '../src/node/paths.js';
+import { fmt, formatTable } from '../src/node/table.js';
+import { initTfjs } from '../src/node/tfjs-setup.js';
+import { fitModel, MODEL_NAMES, type ModelName, resolveConfig } from '../src/recommenders/registry.js';
+import { tfjsDotKernel } from '../src/tfjs/dot-kernel.js';
+
+const DATASET = 'beauty';
+const LATENCY_SESSIONS = 300;
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+const backend = await initTfjs();
+const tLoad = performance.now();
+const dataset = loadDataset(DATASET);
+const loadSeconds = (performance.now() - tLoad) / 1000;
+const embeddings = loadEmbeddings(DATASET, dataset.catalog).vectors;
+
+interface Row {
+  model: string;
+  kernel: string;
+  sessions: number;
+  fitSeconds: number;
+  predictSeconds: number;
+  metricsSeconds: number;
+  sessionsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  ndcg20: number;
+}
+const rows: Row[] = [];
+
+const variants: { model: ModelName; kernel: 'js' | 'tfjs' }[] = [];
+for (const model of MODEL_NAMES) {
+  if (model === 'llmseqsim') variants.push({ model, kernel: 'tfjs' }, { model, kernel: 'js' });
+  else variants.push({ model, kernel: 'js' });
+}
+
+for (const v of variants) {
+  const p = makeProtocol(dataset, { dotKernel: v.kernel === 'tfjs' ? tfjsDotKernel : jsDotKernel });
+  const best = readBestConfig(DATASET, v.model);
+  const config = resolveConfig(v.model, best?.config, 'bench');
+  const t0 = performance.now();
+  const r = runModel(p, v.model, config, p.split.train, p.split.test, embeddings);
+  const total = (performance.now() - t0) / 1000;
+
+  // Live latency: one session at a time, as the app scores a changed session.
+  const m = fitModel(v.model, { train: p.split.train, nItems: dataset.catalog.ids.length, embeddings, dotKernel: p.dotKernel }, config);
+  const lat: number[] = [];
+  const cases = p.split.test;
+  const step = Math.max(1, Math.floor(cases.targets.length / LATENCY_SESSIONS));
+  for (let c = 0; c < cases.targets.length && lat.length < LATENCY_SESSIONS; c += step) {
+    const prompt = cases.promptItems.subarray(cases.promptOffsets[c], cases.promptOffsets[c + 1]);
+    const t = performance.now();
+    m.recommend(prompt, 20);
+    lat.push(performance.now() - t);
+  }
+  m.dispose?.();
+  rows.push({
+    model: v.model,
+    kernel: v.model === 'llmseqsim' ? (v.kernel === 'tfjs' ? `tfjs-${backend}` : 'js') : '-',
+    sessions: r.sessions,
+    fitSeconds: r.fitSeconds,
+    predictSeconds: r.predictSeconds,
+    metricsSeconds: total - r.fitSeconds - r.predictSeconds,
+    sessionsPerSecond: r.sessions / (r.fitSeconds + r.predictSeconds),
+    latencyP50Ms: quantile(lat, 0.5),
+    latencyP95Ms: quantile(lat, 0.95),
+    ndcg20: r.metrics['NDCG@20'],
+  });
+}
+
+const counted = rows.filter((r) => r.kernel !== 'js' || r.model !== 'llmseqsim');
+const wholeEval = loadSeconds + counted.reduce((a, r) => a + r.fitSeconds + r.predictSeconds + r.metricsSeconds, 0);
+
+console.log(`Beauty test split, ${rows[0].sessions} sessions; tfjs backend ${backend}; data load ${loadSeconds.toFixed(2)} s`);
+console.log(
+  formatTable(
+    ['model', 'kernel', 'fit s', 'predict s', 'metrics s', 'sessions/s', 'live p50 ms', 'live p95 ms', 'NDCG@20'],
+    rows.map((r) => [
+      r.model,
+      r.kernel,
+      fmt(r.fitSeconds, 2),
+      fmt(r.predictSeconds, 2),
+      fmt(r.metricsSeconds, 2),
+      fmt(r.sessionsPerSecond, 0),
+      fmt(r.latencyP50Ms, 2),
+      fmt(r.latencyP95Ms, 2),
+      fmt(r.ndcg20),
+    ]),
+  ),
+);
+console.log(`whole non-neural evaluation (data load + every model once, llmseqsim on tfjs): ${wholeEval.toFixed(1)} s (target < 10 s)`);
+
+const out = join(ROOT, 'bench', 'results', 'eval-throughput.json');
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+writeFileSync(
+  out,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, tfjsBackend: backend, dataset: DATASET, loadSeconds, wholeEvalSeconds: wholeEval, rows }, null, 2)}\n`,
+);
+console.log(`wrote ${out}`);
