@@ -4,6 +4,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
   build: { target: 'es2022', outDir: 'dist', sourcemap: true },
+  // The scoring worker imports tfjs backends on demand, which needs module workers.
+  worker: { format: 'es' },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   server: { host: '127.0.0.1', port: 5173 },
 });

@@ -54,6 +54,9 @@ describe('LLMSeqSim (hand-computed on 2-d vectors)', () => {
     const r = fit({ aggregation: 'mean', decay: 'harmonic' }).recommend(Int32Array.from([0, 1]), 1);
     expect(top(r)).toEqual([6]);
     expect(r.scores[0]).toBeCloseTo(1, 6);
+    // because: item 1 (weight 1, cos .89 to item 6) beats item 0 (weight .5, cos .45)
+    expect(Array.from(fit({ aggregation: 'mean', decay: 'harmonic' }).recommend(Int32Array.from([0, 1]), 1, true).because!)).toEqual([1]);
+    expect(Array.from(fit({ aggregation: 'last' }).recommend(Int32Array.from([1, 0]), 2, true).because!)).toEqual([0, 0]);
     // without decay the mean (.5,.5) points at items 2 and 5 (cos 1)
     const flat = fit({ aggregation: 'mean', decay: 'none' }).recommend(Int32Array.from([0, 1]), 2);
     expect(top(flat)).toEqual([2, 5]);

@@ -19,6 +19,13 @@ describe('SKNN family (hand-computed)', () => {
     expect(r.scores[2]).toBeCloseTo(1 / Math.sqrt(6), 6);
   });
 
+  it('explains each recommendation by the prompt item its neighbours share most', () => {
+    const r = fitSknn(data, 'sknn', base).recommend(prompt, 5, true);
+    // 3: via B (shares 0, sim .5) and C (shares 1, sim .41) -> 0; 2: via A (shares both) -> 0 (first); 4: via C -> 1
+    expect(Array.from(r.because!.subarray(0, 3))).toEqual([0, 0, 1]);
+    expect(fitSknn(data, 'sknn', base).recommend(prompt, 5).because).toBeUndefined();
+  });
+
   it('keeps only the k nearest neighbours', () => {
     expect(top(fitSknn(data, 'sknn', { ...base, k: 1 }).recommend(prompt, 5))).toEqual([2]);
   });

@@ -1,84 +1,154 @@
-import { useEffect, useState } from 'react';
-import { parseManifest, parseJsonFile, verifyFile, type Manifest } from '../core/artifacts/manifest.js';
-import { EvalReport } from '../core/artifacts/report.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { BackendBar } from './components/BackendBar.js';
+import { CatalogSearch } from './components/CatalogSearch.js';
+import { EvaluationView } from './components/EvaluationView.js';
+import { Recommendations } from './components/Recommendations.js';
+import { SessionPanel } from './components/SessionPanel.js';
+import type { BackendChoice } from './engine/messages.js';
+import { loadBackendChoice, loadSessionIds, saveBackendChoice, saveSessionIds } from './storage.js';
+import { useEngine } from './useEngine.js';
 
 const DATASET = 'beauty';
-const BASE = `${import.meta.env.BASE_URL}models/${DATASET}/`;
-const COLUMNS = ['NDCG', 'HitRate', 'MRR', 'CatalogCoverage', 'Serendipity', 'Novelty'] as const;
+const BASE_URL = `${import.meta.env.BASE_URL}models/${DATASET}/`;
+const K = 10;
 
-type State =
-  | { kind: 'loading' }
-  | { kind: 'error'; message: string }
-  | { kind: 'ready'; manifest: Manifest; report: EvalReport | null };
-
-async function fetchBytes(file: string): Promise<Uint8Array> {
-  const res = await fetch(`${BASE}${file}`);
-  if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+/** A test session loaded from the dataset: what the shopper actually added next. */
+export interface Actual {
+  readonly sessionId: number;
+  readonly target: number;
 }
 
-async function load(): Promise<State> {
-  const manifest = parseManifest(new TextDecoder().decode(await fetchBytes('manifest.json')), 'manifest.json');
-  if (!manifest.evaluation) return { kind: 'ready', manifest, report: null };
-  const bytes = await fetchBytes(manifest.evaluation.file);
-  await verifyFile(bytes, manifest.evaluation);
-  const report = parseJsonFile(new TextDecoder().decode(bytes), manifest.evaluation.file, EvalReport);
-  return { kind: 'ready', manifest, report };
+declare global {
+  interface Window {
+    /** Timings of each session change, session sent -> recommendations rendered (for `npm run bench`). */
+    __llmseqrecTimings?: { renderedMs: number; perModel: Record<string, number>; backend: string }[];
+  }
 }
 
-/**
- * Placeholder page (the full app is issue #5): it loads and validates the Beauty artifacts
- * the CLI wrote and shows the offline evaluation table.
- */
 export function App() {
-  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [tab, setTab] = useState<'recommend' | 'evaluation'>('recommend');
+  const [backendChoice, setBackendChoice] = useState<BackendChoice>(loadBackendChoice);
+  const { state, recommend, switchBackend } = useEngine(BASE_URL, backendChoice);
+  const [session, setSession] = useState<number[]>([]);
+  const [actual, setActual] = useState<Actual | null>(null);
+  const sentAt = useRef(0);
+  const ready = state.ready;
+
+  // Restore the saved session (stored as dataset ids) once the catalog is known.
+  const denseOf = useMemo(() => {
+    const m = new Map<number, number>();
+    ready?.ids.forEach((id, i) => m.set(id, i));
+    return m;
+  }, [ready]);
   useEffect(() => {
-    load().then(setState, (e: unknown) => setState({ kind: 'error', message: (e as Error).message }));
-  }, []);
+    if (!ready) return;
+    setSession(loadSessionIds(DATASET).map((id) => denseOf.get(id)).filter((i): i is number => i !== undefined));
+  }, [ready, denseOf]);
+
+  // Score on every change; persist the session.
+  useEffect(() => {
+    if (!ready) return;
+    saveSessionIds(DATASET, session.map((i) => ready.ids[i]));
+    sentAt.current = performance.now();
+    recommend(session, K);
+  }, [session, ready, recommend, state.backend]);
+
+  useEffect(() => {
+    if (!state.results) return;
+    const perModel: Record<string, number> = {};
+    for (const r of state.results) perModel[r.model] = r.ms;
+    (window.__llmseqrecTimings ??= []).push({ renderedMs: performance.now() - sentAt.current, perModel, backend: state.backend?.name ?? '' });
+  }, [state.results, state.backend]);
+
+  const add = (item: number) => setSession((s) => (s.includes(item) ? s : [...s, item]));
+
+  const chooseBackend = (choice: BackendChoice) => {
+    setBackendChoice(choice);
+    saveBackendChoice(choice);
+    switchBackend(choice);
+  };
+
+  const loadRandomTestSession = () => {
+    const t = ready?.test;
+    if (!t || t.targets.length === 0) return;
+    const c = Math.floor(Math.random() * t.targets.length);
+    setSession(Array.from(t.promptItems.subarray(t.promptOffsets[c], t.promptOffsets[c + 1])));
+    setActual({ sessionId: t.sessionIds[c], target: t.targets[c] });
+  };
 
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', margin: '2rem auto', maxWidth: 1100, padding: '0 1rem' }}>
-      <h1>LLMSeqRec</h1>
-      <p>Next-item recommendations from LLM item embeddings (Harte et al., RecSys'23), computed on your device.</p>
-      {state.kind === 'loading' && <p role="status">Loading artifacts…</p>}
-      {state.kind === 'error' && <p role="alert">Could not load the artifacts: {state.message}</p>}
-      {state.kind === 'ready' && (
-        <>
-          <p>
-            Catalog: {state.manifest.catalog.count.toLocaleString()} items. Embeddings:{' '}
-            {state.manifest.embeddings.map((e) => `${e.name} (${e.dim}-d ${e.dtype})`).join(', ') || 'none'}.
-          </p>
-          {state.report ? (
-            <section aria-label="Evaluation">
-              <h2>Offline evaluation on the {state.report.dataset} test split ({state.report.split.testCases} sessions)</h2>
-              <table style={{ borderCollapse: 'collapse', fontVariantNumeric: 'tabular-nums' }}>
-                <thead>
-                  <tr>
-                    <th style={{ textAlign: 'left' }}>model</th>
-                    {[10, 20].flatMap((k) => COLUMNS.map((c) => <th key={`${c}@${k}`} style={{ padding: '0 .5rem' }}>{`${c}@${k}`}</th>))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {state.report.results.map((r) => (
-                    <tr key={r.model}>
-                      <td title={JSON.stringify(r.config)}>{r.model}</td>
-                      {[10, 20].flatMap((k) =>
-                        COLUMNS.map((c) => (
-                          <td key={`${c}@${k}`} style={{ textAlign: 'right', padding: '0 .5rem' }}>
-                            {(r.metrics[`${c}@${k}`] ?? NaN).toFixed(c === 'Novelty' ? 2 : 4)}
-                          </td>
-                        )),
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
-          ) : (
-            <p>No evaluation report yet: run <code>npm run cli -- report --dataset {DATASET}</code>.</p>
-          )}
-        </>
+    <div className="app">
+      <header>
+        <h1>LLMSeqRec</h1>
+        <p className="tagline">Next-item suggestions from LLM embeddings, computed on this device. Nothing you add leaves your browser.</p>
+        <nav aria-label="Views">
+          <button type="button" aria-pressed={tab === 'recommend'} onClick={() => setTab('recommend')}>
+            Recommend
+          </button>
+          <button type="button" aria-pressed={tab === 'evaluation'} onClick={() => setTab('evaluation')}>
+            Evaluation
+          </button>
+        </nav>
+        <BackendBar backend={state.backend} choice={backendChoice} onChoose={chooseBackend} roundTripMs={state.lastRoundTripMs} />
+      </header>
+
+      {state.phase === 'loading' && (
+        <p role="status" className="status">
+          {state.progress}…
+        </p>
       )}
-    </main>
+      {state.phase === 'fatal' && (
+        <p role="alert" className="problem">
+          The app could not start: {state.fatal}
+        </p>
+      )}
+      {state.phase === 'ready' && state.fatal && (
+        <p role="alert" className="problem">
+          {state.fatal}
+        </p>
+      )}
+      {ready && ready.problems.length > 0 && (
+        <section role="alert" className="problem" data-testid="problems" aria-label="Artifact problems">
+          <strong>Some files could not be used; the models that do not need them keep working.</strong>
+          <ul>
+            {ready.problems.map((p) => (
+              <li key={p.file}>{p.message}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {ready && tab === 'recommend' && (
+        <main className="recommend">
+          <aside>
+            <CatalogSearch titles={ready.titles} popularity={ready.popularity} onAdd={add} />
+            <SessionPanel
+              titles={ready.titles}
+              session={session}
+              actual={actual}
+              canLoadTest={Boolean(ready.test)}
+              onChange={(s) => {
+                setSession(s);
+                if (s.length === 0) setActual(null);
+              }}
+              onNew={() => {
+                setSession([]);
+                setActual(null);
+              }}
+              onRandomTest={loadRandomTestSession}
+            />
+          </aside>
+          <Recommendations
+            titles={ready.titles}
+            models={state.models}
+            results={state.results}
+            session={session}
+            actual={actual}
+            onAdd={add}
+          />
+        </main>
+      )}
+      {ready && tab === 'evaluation' && <EvaluationView report={ready.report} />}
+    </div>
   );
 }

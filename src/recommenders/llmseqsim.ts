@@ -83,18 +83,60 @@ export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSE
     }
   }
 
-  function recommend(session: Int32Array, k: number): Ranked {
-    if (session.length === 0) return { items: new Int32Array(k).fill(-1), scores: new Float32Array(k).fill(-Infinity) };
-    const q = new Float32Array(d);
-    sessionEmbedding(session, q);
-    const row = new Float32Array(n);
-    kernel.dot(q, 1, row);
+  function emptyRanked(k: number): Ranked {
+    return { items: new Int32Array(k).fill(-1), scores: new Float32Array(k).fill(-Infinity) };
+  }
+
+  function select(session: Int32Array, q: Float32Array, row: Float32Array, k: number, explainIt: boolean): Ranked {
     finishScores(q, 0, row);
     if (config.filterPromptItems) for (let p = 0; p < session.length; p++) row[session[p]] = -Infinity;
     const items = new Int32Array(k);
     const scores = new Float32Array(k);
     topKInto(row, k, items, scores);
-    return { items, scores };
+    return explainIt ? { items, scores, because: explain(session, items) } : { items, scores };
+  }
+
+  function recommend(session: Int32Array, k: number, explainIt = false): Ranked {
+    if (session.length === 0) return emptyRanked(k);
+    const q = new Float32Array(d);
+    sessionEmbedding(session, q);
+    const row = new Float32Array(n);
+    kernel.dot(q, 1, row);
+    return select(session, q, row, k, explainIt);
+  }
+
+  async function recommendAsync(session: Int32Array, k: number, explainIt = false): Promise<Ranked> {
+    if (session.length === 0) return emptyRanked(k);
+    const q = new Float32Array(d);
+    sessionEmbedding(session, q);
+    const row = new Float32Array(n);
+    await kernel.dotAsync(q, 1, row);
+    return select(session, q, row, k, explainIt);
+  }
+
+  /** The session item whose (decay-weighted) similarity to each recommended item is largest. */
+  function explain(session: Int32Array, items: Int32Array): Int32Array {
+    const because = new Int32Array(items.length).fill(-1);
+    const L = session.length;
+    const w = config.aggregation === 'last' ? null : decayWeights(config.decay, L);
+    const unit = config.similarity === 'cosine' ? scored : normalizeRows(reduced);
+    items.forEach((it, j) => {
+      if (it < 0) return;
+      if (!w) {
+        because[j] = session[L - 1];
+        return;
+      }
+      let best = -Infinity;
+      for (let p = 0; p < L; p++) {
+        let dot = 0;
+        for (let c = 0; c < d; c++) dot += unit.data[session[p] * d + c] * unit.data[it * d + c];
+        if (w[p] * dot > best) {
+          best = w[p] * dot;
+          because[j] = session[p];
+        }
+      }
+    });
+    return because;
   }
 
   function recommendBatch(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists {
@@ -125,5 +167,14 @@ export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSE
     return { k, items: out };
   }
 
-  return { name: 'llmseqsim', config, itemVectors: reduced, sessionEmbedding, recommend, recommendBatch, dispose: () => kernel.dispose() };
+  return {
+    name: 'llmseqsim',
+    config,
+    itemVectors: reduced,
+    sessionEmbedding,
+    recommend,
+    recommendAsync,
+    recommendBatch,
+    dispose: () => kernel.dispose(),
+  };
 }

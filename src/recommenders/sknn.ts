@@ -169,7 +169,7 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
   const touchedMark = new Uint8Array(nItems);
   let possible = new Int32Array(1024);
 
-  function recommend(session: Int32Array, k: number): Ranked {
+  function recommend(session: Int32Array, k: number, explain = false): Ranked {
     const outItems = new Int32Array(k).fill(-1);
     const outScores = new Float32Array(k).fill(-Infinity);
 
@@ -300,6 +300,36 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
       outScores[j] = selScores[j];
     }
 
+    // "Because you added X": the prompt item that most of the recommending neighbours' weight came through.
+    const because = new Int32Array(k).fill(-1);
+    const rankOf = new Map<number, number>();
+    if (explain) {
+      for (let j = 0; j < got; j++) rankOf.set(outItems[j], j);
+      const contrib = new Float64Array(got * L);
+      for (let j = 0; j < kk; j++) {
+        if (nn[j] < 0) continue;
+        const s = possible[nn[j]];
+        const wgt = sims[nn[j]];
+        for (let p = sOff[s]; p < sOff[s + 1]; p++) {
+          const r = rankOf.get(sessItems[p]);
+          if (r === undefined) continue;
+          for (let q = sOff[s]; q < sOff[s + 1]; q++) {
+            const pp = posOf[sessItems[q]];
+            if (pp >= 0) contrib[r * L + pp] += wgt * weightOf[sessItems[q]];
+          }
+        }
+      }
+      for (let r = 0; r < got; r++) {
+        let best = 0;
+        for (let pp = 0; pp < L; pp++) {
+          if (contrib[r * L + pp] > best) {
+            best = contrib[r * L + pp];
+            because[r] = prompt[pp];
+          }
+        }
+      }
+    }
+
     // Reset scratch state.
     for (const it of touched) {
       score[it] = 0;
@@ -311,7 +341,7 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
       posOf[it] = -1;
     }
     if (succOff && succ) for (let q = succOff[last]; q < succOff[last + 1]; q++) allowed[succ[q]] = 0;
-    return { items: outItems, scores: outScores };
+    return explain ? { items: outItems, scores: outScores, because } : { items: outItems, scores: outScores };
   }
 
   return { name, config, recommend };

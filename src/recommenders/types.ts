@@ -6,6 +6,11 @@ import type { DenseMatrix, DotKernelFactory } from '../core/vectors/matrix.js';
 export interface Ranked {
   readonly items: Int32Array;
   readonly scores: Float32Array;
+  /**
+   * For each recommended item, the session item that contributed most to it ("because you
+   * added X"), or -1. Only models that can say it fill this in.
+   */
+  readonly because?: Int32Array;
 }
 
 /** Everything a model may learn from. Embeddings are required only by embedding models. */
@@ -23,8 +28,10 @@ export interface Recommender {
   readonly name: string;
   /** The full configuration, written next to every result. */
   readonly config: Readonly<object>;
-  /** Top-k for one session; never contains the session's own items. */
-  recommend(session: Int32Array, k: number): Ranked;
+  /** Top-k for one session; never contains the session's own items. `explain` asks for `because`. */
+  recommend(session: Int32Array, k: number, explain?: boolean): Ranked;
+  /** The same as recommend without blocking on a GPU read-back (models that score with tfjs). */
+  recommendAsync?(session: Int32Array, k: number, explain?: boolean): Promise<Ranked>;
   /** Optional faster path for many sessions at once. */
   recommendBatch?(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists;
   /** Frees native resources (tensors); the model is unusable afterwards. */

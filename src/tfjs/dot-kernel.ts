@@ -12,8 +12,19 @@ export const tfjsDotKernel: DotKernelFactory = (m: DenseMatrix): DotKernel => {
     name: `tfjs-${tf.getBackend()}`,
     dot(queries: Float32Array, nQueries: number, out: Float32Array): void {
       const result = tf.tidy(() => tf.matMul(tf.tensor2d(queries.subarray(0, nQueries * m.cols), [nQueries, m.cols]), mt));
-      out.set(result.dataSync() as Float32Array);
-      result.dispose();
+      try {
+        out.set(result.dataSync() as Float32Array);
+      } finally {
+        result.dispose();
+      }
+    },
+    async dotAsync(queries: Float32Array, nQueries: number, out: Float32Array): Promise<void> {
+      const result = tf.tidy(() => tf.matMul(tf.tensor2d(queries.subarray(0, nQueries * m.cols), [nQueries, m.cols]), mt));
+      try {
+        out.set((await result.data()) as Float32Array);
+      } finally {
+        result.dispose();
+      }
     },
     dispose: () => mt.dispose(),
   };

@@ -71,6 +71,8 @@ export function dotBlock(queries: Float32Array, nQueries: number, m: DenseMatrix
 export interface DotKernel {
   readonly name: string;
   dot(queries: Float32Array, nQueries: number, out: Float32Array): void;
+  /** The same without blocking (GPU backends read results back asynchronously). */
+  dotAsync(queries: Float32Array, nQueries: number, out: Float32Array): Promise<void>;
   dispose(): void;
 }
 export type DotKernelFactory = (m: DenseMatrix) => DotKernel;
@@ -78,5 +80,6 @@ export type DotKernelFactory = (m: DenseMatrix) => DotKernel;
 export const jsDotKernel: DotKernelFactory = (m) => ({
   name: 'js',
   dot: (queries, nQueries, out) => dotBlock(queries, nQueries, m, out),
+  dotAsync: async (queries, nQueries, out) => dotBlock(queries, nQueries, m, out),
   dispose: () => undefined,
 });

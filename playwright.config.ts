@@ -1,0 +1,42 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests in Debian's Chromium (never a downloaded browser). WebGPU is exposed by
+ * --enable-unsafe-webgpu (SwiftShader's software adapter here); a project without the flag
+ * has no WebGPU adapter, which is how the fallback is tested.
+ */
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const baseArgs = [
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    baseURL: 'http://127.0.0.1:4173',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    { name: 'webgpu-flag', use: { launchOptions: { executablePath, args: [...baseArgs, '--enable-unsafe-webgpu'] } } },
+    { name: 'no-webgpu', testMatch: /no-webgpu\.spec\.ts/, use: { launchOptions: { executablePath, args: baseArgs } } },
+  ],
+  webServer: {
+    command: 'npx vite build && npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
+    url: 'http://127.0.0.1:4173/',
+    reuseExistingServer: !process.env.CI,
+    timeout: 180_000,
+  },
+});

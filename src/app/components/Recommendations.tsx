@@ -1,0 +1,57 @@
+import type { Actual } from '../App.js';
+import type { ModelRecommendations, ModelStatus } from '../engine/messages.js';
+
+export function Recommendations(props: {
+  titles: string[];
+  models: ModelStatus[];
+  results: ModelRecommendations[] | null;
+  session: number[];
+  actual: Actual | null;
+  onAdd: (item: number) => void;
+}) {
+  const { titles, models, results, session, actual, onAdd } = props;
+  const byModel = new Map((results ?? []).map((r) => [r.model, r]));
+  return (
+    <section className="models" aria-label="Recommendations">
+      {models.map((m) => {
+        const r = byModel.get(m.name);
+        return (
+          <article key={m.name} className="model" data-testid="model-column" data-model={m.name}>
+            <h3>
+              {m.label}
+              {r && <span className="ms" data-testid="model-ms">{r.ms.toFixed(2)} ms</span>}
+            </h3>
+            {!m.available && (
+              <p className="unavailable" data-testid="model-unavailable">
+                Not available: {m.reason}
+              </p>
+            )}
+            {m.available && session.length === 0 && m.name !== 'mostpopular' && <p className="muted">Add an item to get suggestions.</p>}
+            {m.available && r && (
+              <ol>
+                {r.items.map((item, j) => (
+                  <li key={item} data-testid="rec-item" data-item={item} className={actual?.target === item ? 'hit' : undefined}>
+                    <span className="title">{titles[item] || '(untitled product)'}</span>
+                    {actual?.target === item && <span className="badge">bought next</span>}
+                    <span className="meta">
+                      score {r.scores[j].toFixed(3)}
+                      {r.because[j] >= 0 && <> · because you added “{truncate(titles[r.because[j]])}”</>}
+                    </span>
+                    <button type="button" onClick={() => onAdd(item)} aria-label={`Add ${titles[item]} to the session`}>
+                      +
+                    </button>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </article>
+        );
+      })}
+    </section>
+  );
+}
+
+function truncate(s: string | undefined, n = 40): string {
+  if (!s) return '(untitled product)';
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

@@ -1,0 +1,98 @@
+import type { DotKernelFactory } from '../../core/vectors/matrix.js';
+import { fitModel, type ModelName, resolveConfig } from '../../recommenders/registry.js';
+import type { Recommender } from '../../recommenders/types.js';
+import type { LoadedArtifacts } from './artifacts-client.js';
+import type { ModelRecommendations, ModelStatus } from './messages.js';
+
+/** The models the app shows, in display order, and what each needs. */
+export const APP_MODELS: readonly { name: ModelName; label: string; needs: readonly ('sessions' | 'embeddings')[] }[] = [
+  { name: 'llmseqsim', label: 'LLMSeqSim', needs: ['embeddings'] },
+  { name: 'v-sknn', label: 'V-SKNN', needs: ['sessions'] },
+  { name: 'sknn-emb', label: 'SKNN-Emb', needs: ['sessions', 'embeddings'] },
+  { name: 'sf-sknn', label: 'SF-SKNN', needs: ['sessions'] },
+  { name: 's-sknn', label: 'S-SKNN', needs: ['sessions'] },
+  { name: 'sknn', label: 'SKNN', needs: ['sessions'] },
+  { name: 'mostpopular', label: 'MostPopular', needs: ['sessions'] },
+];
+
+/** Models that score through tfjs (and so depend on the selected backend). */
+const USES_BACKEND = new Set<ModelName>(['llmseqsim']);
+
+/**
+ * Owns the fitted models for one dataset. Session-based models are fitted once; models that
+ * score with tfjs are refitted whenever the backend changes.
+ */
+export class Engine {
+  private readonly models = new Map<ModelName, Recommender>();
+  private readonly statuses = new Map<ModelName, ModelStatus>();
+  private readonly popularity: Float64Array;
+
+  constructor(private readonly artifacts: LoadedArtifacts) {
+    this.popularity = new Float64Array(artifacts.ids.length);
+    if (artifacts.split) for (const it of artifacts.split.train.items) this.popularity[it]++;
+  }
+
+  get itemPopularity(): Float64Array {
+    return this.popularity;
+  }
+
+  /** The configuration the offline report used for a model, else its defaults. */
+  private configFor(name: ModelName): object {
+    const fromReport = this.artifacts.report?.results.find((r) => r.model === name)?.config;
+    return resolveConfig(name, fromReport, fromReport ? 'eval.json' : 'defaults');
+  }
+
+  /** (Re)fits models; `onlyBackendModels` refits just the tfjs ones after a backend switch. */
+  fit(dotKernel: DotKernelFactory, onlyBackendModels = false): ModelStatus[] {
+    const { split, embeddings, problems } = this.artifacts;
+    for (const spec of APP_MODELS) {
+      const usesBackend = USES_BACKEND.has(spec.name);
+      if (onlyBackendModels && !usesBackend) continue;
+      this.models.get(spec.name)?.dispose?.();
+      this.models.delete(spec.name);
+      const missing: string[] = [];
+      if (spec.needs.includes('sessions') && !split) missing.push(problems.find((p) => p.file.includes('sessions'))?.message ?? 'no sessions file');
+      if (spec.needs.includes('embeddings') && !embeddings) {
+        missing.push(problems.find((p) => p.file.includes('embeddings'))?.message ?? 'no embeddings');
+      }
+      if (missing.length > 0) {
+        this.statuses.set(spec.name, { name: spec.name, label: spec.label, available: false, reason: missing.join('; '), usesBackend });
+        continue;
+      }
+      try {
+        const train = split?.train ?? { ids: new Int32Array(0), offsets: Int32Array.of(0), items: new Int32Array(0), times: new Float64Array(0) };
+        const model = fitModel(spec.name, { train, nItems: this.artifacts.ids.length, embeddings: embeddings?.vectors, dotKernel }, this.configFor(spec.name));
+        this.models.set(spec.name, model);
+        this.statuses.set(spec.name, { name: spec.name, label: spec.label, available: true, usesBackend });
+      } catch (e) {
+        this.statuses.set(spec.name, { name: spec.name, label: spec.label, available: false, reason: (e as Error).message, usesBackend });
+      }
+    }
+    return this.status();
+  }
+
+  status(): ModelStatus[] {
+    return APP_MODELS.map((m) => this.statuses.get(m.name)).filter((s): s is ModelStatus => s !== undefined);
+  }
+
+  /** Every available model's top-k for the session, with the time each took. */
+  async recommend(session: Int32Array, k: number): Promise<ModelRecommendations[]> {
+    const out: ModelRecommendations[] = [];
+    for (const spec of APP_MODELS) {
+      const model = this.models.get(spec.name);
+      if (!model) continue;
+      const t0 = performance.now();
+      const r = model.recommendAsync ? await model.recommendAsync(session, k, true) : model.recommend(session, k, true);
+      const ms = performance.now() - t0;
+      const n = r.items.indexOf(-1) < 0 ? r.items.length : r.items.indexOf(-1);
+      out.push({
+        model: spec.name,
+        items: Array.from(r.items.subarray(0, n)),
+        scores: Array.from(r.scores.subarray(0, n)),
+        because: r.because ? Array.from(r.because.subarray(0, n)) : new Array<number>(n).fill(-1),
+        ms,
+      });
+    }
+    return out;
+  }
+}

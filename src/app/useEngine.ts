@@ -1,0 +1,80 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BackendChoice, BackendInfo, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, ToWorker } from './engine/messages.js';
+
+export interface EngineState {
+  readonly phase: 'loading' | 'ready' | 'fatal';
+  readonly progress: string;
+  readonly ready: ReadyPayload | null;
+  readonly backend: BackendInfo | null;
+  readonly models: ModelStatus[];
+  readonly results: ModelRecommendations[] | null;
+  /** Wall time of the last session change: request sent -> results received (ms). */
+  readonly lastRoundTripMs: number | null;
+  readonly fatal: string | null;
+}
+
+const INITIAL: EngineState = {
+  phase: 'loading',
+  progress: 'Starting',
+  ready: null,
+  backend: null,
+  models: [],
+  results: null,
+  lastRoundTripMs: null,
+  fatal: null,
+};
+
+/** The scoring worker as React state: results always belong to the latest session sent. */
+export function useEngine(baseUrl: string, backend: BackendChoice) {
+  const [state, setState] = useState<EngineState>(INITIAL);
+  const worker = useRef<Worker | null>(null);
+  const latest = useRef({ id: 0, sentAt: 0 });
+
+  useEffect(() => {
+    const w = new Worker(new URL('./engine/engine.worker.ts', import.meta.url), { type: 'module' });
+    worker.current = w;
+    w.onmessage = (ev: MessageEvent<FromWorker>) => {
+      const msg = ev.data;
+      switch (msg.type) {
+        case 'progress':
+          setState((s) => ({ ...s, progress: msg.message }));
+          break;
+        case 'ready': {
+          const { type: _t, ...payload } = msg;
+          setState((s) => ({ ...s, phase: 'ready', ready: payload, backend: msg.backend, models: msg.models }));
+          break;
+        }
+        case 'backend':
+          setState((s) => ({ ...s, backend: msg.backend, models: msg.models }));
+          break;
+        case 'results':
+          if (msg.id !== latest.current.id) break; // a newer session is on its way
+          setState((s) => ({ ...s, results: msg.results, lastRoundTripMs: performance.now() - latest.current.sentAt }));
+          break;
+        case 'fatal':
+          setState((s) => ({ ...s, phase: s.phase === 'ready' ? 'ready' : 'fatal', fatal: msg.message }));
+          break;
+      }
+    };
+    w.onerror = (e) => setState((s) => ({ ...s, phase: 'fatal', fatal: `the scoring worker failed: ${e.message}` }));
+    const init: ToWorker = { type: 'init', baseUrl, backend };
+    w.postMessage(init);
+    return () => w.terminate();
+    // The backend is switched with setBackend below, not by restarting the worker.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [baseUrl]);
+
+  const recommend = useCallback((session: readonly number[], k: number) => {
+    const id = latest.current.id + 1;
+    latest.current = { id, sentAt: performance.now() };
+    const msg: ToWorker = { type: 'recommend', id, session: [...session], k };
+    worker.current?.postMessage(msg);
+  }, []);
+
+  const switchBackend = useCallback((choice: BackendChoice) => {
+    const msg: ToWorker = { type: 'setBackend', backend: choice };
+    worker.current?.postMessage(msg);
+  }, []);
+
+  return { state, recommend, switchBackend };
+}
