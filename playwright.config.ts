@@ -30,7 +30,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    { name: 'webgpu-flag', use: { launchOptions: { executablePath, args: [...baseArgs, '--enable-unsafe-webgpu'] } } },
+    { name: 'webgpu-flag', testIgnore: /no-webgpu\.spec\.ts/, use: { launchOptions: { executablePath, args: [...baseArgs, '--enable-unsafe-webgpu'] } } },
     { name: 'no-webgpu', testMatch: /no-webgpu\.spec\.ts/, use: { launchOptions: { executablePath, args: baseArgs } } },
   ],
   webServer: {

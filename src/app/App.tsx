@@ -9,7 +9,7 @@ import { loadBackendChoice, loadSessionIds, saveBackendChoice, saveSessionIds } 
 import { useEngine } from './useEngine.js';
 
 const DATASET = 'beauty';
-const BASE_URL = `${import.meta.env.BASE_URL}models/${DATASET}/`;
+export const BASE_URL = `${import.meta.env.BASE_URL}models/${DATASET}/`;
 const K = 10;
 
 /** A test session loaded from the dataset: what the shopper actually added next. */
@@ -21,14 +21,16 @@ export interface Actual {
 declare global {
   interface Window {
     /** Timings of each session change, session sent -> recommendations rendered (for `npm run bench`). */
-    __llmseqrecTimings?: { renderedMs: number; perModel: Record<string, number>; backend: string }[];
+    __llmseqrecTimings?: { renderedMs: number; perModel: Record<string, number>; backend: string; at: number }[];
+    /** Test hooks for `npm run bench`: load test case c (its prompt) as the session. */
+    __llmseqrec?: { testCases: number; loadTestCase(c: number): void; loseDevice(): void };
   }
 }
 
 export function App() {
   const [tab, setTab] = useState<'recommend' | 'evaluation'>('recommend');
   const [backendChoice, setBackendChoice] = useState<BackendChoice>(loadBackendChoice);
-  const { state, recommend, switchBackend } = useEngine(BASE_URL, backendChoice);
+  const { state, recommend, switchBackend, loseDevice } = useEngine(BASE_URL, backendChoice);
   const [session, setSession] = useState<number[]>([]);
   const [actual, setActual] = useState<Actual | null>(null);
   const sentAt = useRef(0);
@@ -51,14 +53,28 @@ export function App() {
     saveSessionIds(DATASET, session.map((i) => ready.ids[i]));
     sentAt.current = performance.now();
     recommend(session, K);
-  }, [session, ready, recommend, state.backend]);
+  }, [session, ready, recommend, state.backend, state.models]);
 
   useEffect(() => {
     if (!state.results) return;
     const perModel: Record<string, number> = {};
     for (const r of state.results) perModel[r.model] = r.ms;
-    (window.__llmseqrecTimings ??= []).push({ renderedMs: performance.now() - sentAt.current, perModel, backend: state.backend?.name ?? '' });
+    const now = performance.now();
+    (window.__llmseqrecTimings ??= []).push({ renderedMs: now - sentAt.current, perModel, backend: state.backend?.name ?? '', at: now });
   }, [state.results, state.backend]);
+
+  useEffect(() => {
+    const t = ready?.test;
+    if (!t) return;
+    window.__llmseqrec = {
+      testCases: t.targets.length,
+      loadTestCase: (c: number) => {
+        setSession(Array.from(t.promptItems.subarray(t.promptOffsets[c], t.promptOffsets[c + 1])));
+        setActual({ sessionId: t.sessionIds[c], target: t.targets[c] });
+      },
+      loseDevice,
+    };
+  }, [ready, loseDevice]);
 
   const add = (item: number) => setSession((s) => (s.includes(item) ? s : [...s, item]));
 
@@ -69,11 +85,8 @@ export function App() {
   };
 
   const loadRandomTestSession = () => {
-    const t = ready?.test;
-    if (!t || t.targets.length === 0) return;
-    const c = Math.floor(Math.random() * t.targets.length);
-    setSession(Array.from(t.promptItems.subarray(t.promptOffsets[c], t.promptOffsets[c + 1])));
-    setActual({ sessionId: t.sessionIds[c], target: t.targets[c] });
+    const n = ready?.test?.targets.length ?? 0;
+    if (n > 0) window.__llmseqrec?.loadTestCase(Math.floor(Math.random() * n));
   };
 
   return (

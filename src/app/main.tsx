@@ -1,7 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
+import { App, BASE_URL } from './App.js';
+import { loadBackendChoice } from './storage.js';
+import { startEngineEarly } from './useEngine.js';
 import './styles.css';
+
+startEngineEarly(BASE_URL, loadBackendChoice());
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -24,6 +24,27 @@ const INITIAL: EngineState = {
   fatal: null,
 };
 
+/**
+ * The worker is started (and told to load) as soon as the bundle runs, before React renders,
+ * so downloads and indexing overlap with the first render. Messages that arrive before the
+ * hook subscribes are kept and replayed.
+ */
+let early: { worker: Worker; key: string; buffered: FromWorker[] } | null = null;
+
+function spawn(baseUrl: string, backend: BackendChoice): Worker {
+  const w = new Worker(new URL('./engine/engine.worker.ts', import.meta.url), { type: 'module' });
+  const init: ToWorker = { type: 'init', baseUrl, backend };
+  w.postMessage(init);
+  return w;
+}
+
+export function startEngineEarly(baseUrl: string, backend: BackendChoice): void {
+  const worker = spawn(baseUrl, backend);
+  const buffered: FromWorker[] = [];
+  worker.onmessage = (ev: MessageEvent<FromWorker>) => void buffered.push(ev.data);
+  early = { worker, key: `${baseUrl}|${backend}`, buffered };
+}
+
 /** The scoring worker as React state: results always belong to the latest session sent. */
 export function useEngine(baseUrl: string, backend: BackendChoice) {
   const [state, setState] = useState<EngineState>(INITIAL);
@@ -31,10 +52,17 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
   const latest = useRef({ id: 0, sentAt: 0 });
 
   useEffect(() => {
-    const w = new Worker(new URL('./engine/engine.worker.ts', import.meta.url), { type: 'module' });
+    let w: Worker;
+    let replay: FromWorker[] = [];
+    if (early && early.key === `${baseUrl}|${backend}`) {
+      ({ worker: w, buffered: replay } = early);
+    } else {
+      early?.worker.terminate();
+      w = spawn(baseUrl, backend);
+    }
+    early = null;
     worker.current = w;
-    w.onmessage = (ev: MessageEvent<FromWorker>) => {
-      const msg = ev.data;
+    const onMessage = (msg: FromWorker) => {
       switch (msg.type) {
         case 'progress':
           setState((s) => ({ ...s, progress: msg.message }));
@@ -56,9 +84,9 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
           break;
       }
     };
+    w.onmessage = (ev: MessageEvent<FromWorker>) => onMessage(ev.data);
     w.onerror = (e) => setState((s) => ({ ...s, phase: 'fatal', fatal: `the scoring worker failed: ${e.message}` }));
-    const init: ToWorker = { type: 'init', baseUrl, backend };
-    w.postMessage(init);
+    replay.forEach(onMessage);
     return () => w.terminate();
     // The backend is switched with setBackend below, not by restarting the worker.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -76,5 +104,10 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
     worker.current?.postMessage(msg);
   }, []);
 
-  return { state, recommend, switchBackend };
+  const loseDevice = useCallback(() => {
+    const msg: ToWorker = { type: 'loseDevice' };
+    worker.current?.postMessage(msg);
+  }, []);
+
+  return { state, recommend, switchBackend, loseDevice };
 }

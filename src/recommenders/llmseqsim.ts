@@ -114,12 +114,15 @@ export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSE
     return select(session, q, row, k, explainIt);
   }
 
+  let unitVectors: DenseMatrix | null = null;
+
   /** The session item whose (decay-weighted) similarity to each recommended item is largest. */
   function explain(session: Int32Array, items: Int32Array): Int32Array {
     const because = new Int32Array(items.length).fill(-1);
     const L = session.length;
     const w = config.aggregation === 'last' ? null : decayWeights(config.decay, L);
-    const unit = config.similarity === 'cosine' ? scored : normalizeRows(reduced);
+    unitVectors ??= config.similarity === 'cosine' ? scored : normalizeRows(reduced);
+    const unit = unitVectors;
     items.forEach((it, j) => {
       if (it < 0) return;
       if (!w) {

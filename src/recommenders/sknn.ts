@@ -1,5 +1,6 @@
 import { sessionsByLastTime } from '../core/dataset/split.js';
-import { type Decay, decayWeights } from '../core/session/decay.js';
+import type { SessionSet } from '../core/dataset/types.js';
+import { type Decay, decayWeight, decayWeights } from '../core/session/decay.js';
 import { mulberry32 } from '../core/vectors/random.js';
 import { topKInto } from '../core/vectors/topk.js';
 import type { Ranked, Recommender, TrainingData } from './types.js';
@@ -81,15 +82,28 @@ export function validateSknnConfig(c: SknnConfig): void {
   }
 }
 
-function hashPrompt(seed: number, items: ArrayLike<number>): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (let i = 0; i < items.length; i++) h = Math.imul(h ^ items[i], 0x85ebca6b) ^ (h >>> 13);
-  return h >>> 0;
+/** The session-item index every SKNN variant needs; built once per training set and shared. */
+interface SessionIndex {
+  readonly nSessions: number;
+  /** Session -> distinct items (the binary session-item matrix), CSR. */
+  readonly sOff: Int32Array;
+  readonly sessItems: Int32Array;
+  /** Sessions holding each item, and item -> sessions CSR. */
+  readonly df: Int32Array;
+  readonly iOff: Int32Array;
+  readonly itemSess: Int32Array;
+  readonly idf: Float64Array;
+  /** Recency rank of each session (higher = more recent last interaction). */
+  readonly recency: Int32Array;
 }
 
-export function fitSknn(data: TrainingData, name: string, config: SknnConfig): Recommender {
-  validateSknnConfig(config);
-  const { train, nItems } = data;
+const indexCache = new WeakMap<SessionSet, Map<number, SessionIndex>>();
+
+function sessionIndex(train: SessionSet, nItems: number): SessionIndex {
+  let byN = indexCache.get(train);
+  if (!byN) indexCache.set(train, (byN = new Map()));
+  const cached = byN.get(nItems);
+  if (cached) return cached;
   const nSessions = train.offsets.length - 1;
 
   // Session -> distinct items (the binary session-item index), CSR.
@@ -123,6 +137,22 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
   // Recency rank of each session (higher = more recent last interaction).
   const recency = new Int32Array(nSessions);
   sessionsByLastTime(train).forEach((s, r) => (recency[s] = r));
+
+  const index: SessionIndex = { nSessions, sOff, sessItems, df, iOff, itemSess, idf, recency };
+  byN.set(nItems, index);
+  return index;
+}
+
+function hashPrompt(seed: number, items: ArrayLike<number>): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  for (let i = 0; i < items.length; i++) h = Math.imul(h ^ items[i], 0x85ebca6b) ^ (h >>> 13);
+  return h >>> 0;
+}
+
+export function fitSknn(data: TrainingData, name: string, config: SknnConfig): Recommender {
+  validateSknnConfig(config);
+  const { train, nItems } = data;
+  const { nSessions, sOff, sessItems, df, iOff, itemSess, idf, recency } = sessionIndex(train, nItems);
 
   // Successors: items that directly followed item i in some training session (for SF-SKNN).
   let succOff: Int32Array | null = null;
@@ -356,12 +386,13 @@ function aggregateInto(items: Int32Array, how: 'mean' | 'last', decay: Decay, E:
     out.set(E.subarray(items[L - 1] * dim, (items[L - 1] + 1) * dim));
     return;
   }
-  const w = decayWeights(decay, L);
   let ws = 0;
   for (let p = 0; p < L; p++) {
-    ws += w[p];
+    const w = decayWeight(decay, L - p, L);
+    ws += w;
     const b = items[p] * dim;
-    for (let c = 0; c < dim; c++) out[c] += w[p] * E[b + c];
+    for (let c = 0; c < dim; c++) out[c] += w * E[b + c];
   }
-  for (let c = 0; c < dim; c++) out[c] /= ws;
+  const inv = 1 / ws;
+  for (let c = 0; c < dim; c++) out[c] *= inv;
 }

@@ -21,7 +21,8 @@ export function Recommendations(props: {
               {m.label}
               {r && <span className="ms" data-testid="model-ms">{r.ms.toFixed(2)} ms</span>}
             </h3>
-            {!m.available && (
+            {m.loading && <p className="muted">Indexing…</p>}
+            {!m.available && !m.loading && (
               <p className="unavailable" data-testid="model-unavailable">
                 Not available: {m.reason}
               </p>

@@ -132,3 +132,11 @@ export function deviceLost(): Promise<string> {
   const lost = backend.device?.lost;
   return lost ? lost.then((info) => info.message || 'device lost') : new Promise<string>(() => undefined);
 }
+
+/** Destroys the running WebGPU device (a test hook for the device-loss fallback). */
+export function destroyDevice(): boolean {
+  const backend = tf.backend() as unknown as { device?: { destroy?: () => void } };
+  if (!backend.device?.destroy) return false;
+  backend.device.destroy();
+  return true;
+}

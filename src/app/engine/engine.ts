@@ -17,6 +17,8 @@ export const APP_MODELS: readonly { name: ModelName; label: string; needs: reado
 
 /** Models that score through tfjs (and so depend on the selected backend). */
 const USES_BACKEND = new Set<ModelName>(['llmseqsim']);
+/** Fitted before the first recommendation; the others follow right after it. */
+const FIRST = new Set<ModelName>(['llmseqsim', 'v-sknn', 'mostpopular']);
 
 /**
  * Owns the fitted models for one dataset. Session-based models are fitted once; models that
@@ -42,12 +44,18 @@ export class Engine {
     return resolveConfig(name, fromReport, fromReport ? 'eval.json' : 'defaults');
   }
 
-  /** (Re)fits models; `onlyBackendModels` refits just the tfjs ones after a backend switch. */
-  fit(dotKernel: DotKernelFactory, onlyBackendModels = false): ModelStatus[] {
+  /**
+   * (Re)fits models. `which` limits it: 'backend' refits just the tfjs ones after a backend
+   * switch; 'first' fits the models shown first at start-up, 'rest' the others.
+   */
+  fit(dotKernel: DotKernelFactory, which: 'all' | 'backend' | 'first' | 'rest' = 'all'): ModelStatus[] {
     const { split, embeddings, problems } = this.artifacts;
     for (const spec of APP_MODELS) {
       const usesBackend = USES_BACKEND.has(spec.name);
-      if (onlyBackendModels && !usesBackend) continue;
+      if (which === 'backend' && !usesBackend) continue;
+      if (which === 'first' && !FIRST.has(spec.name)) continue;
+      if (which === 'rest' && FIRST.has(spec.name)) continue;
+      if (which === 'backend' && !this.statuses.has(spec.name)) continue;
       this.models.get(spec.name)?.dispose?.();
       this.models.delete(spec.name);
       const missing: string[] = [];
@@ -71,8 +79,16 @@ export class Engine {
     return this.status();
   }
 
+  /** Every app model's status; models not fitted yet are listed as loading. */
   status(): ModelStatus[] {
-    return APP_MODELS.map((m) => this.statuses.get(m.name)).filter((s): s is ModelStatus => s !== undefined);
+    return APP_MODELS.map(
+      (m) => this.statuses.get(m.name) ?? { name: m.name, label: m.label, available: false, loading: true, usesBackend: USES_BACKEND.has(m.name) },
+    );
+  }
+
+  /** Scores one throw-away session so the first real one does not pay for shader/kernel compilation. */
+  async warmUp(): Promise<void> {
+    if (this.artifacts.ids.length > 0) await this.recommend(Int32Array.of(0), 10);
   }
 
   /** Every available model's top-k for the session, with the time each took. */

@@ -4,7 +4,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tfjsDotKernel } from '../../tfjs/dot-kernel.js';
 import { loadArtifacts } from './artifacts-client.js';
-import { deviceLost, selectBackend } from './backend.js';
+import { destroyDevice, deviceLost, selectBackend } from './backend.js';
 import { Engine } from './engine.js';
 import type { BackendChoice, BackendInfo, BackendName, FromWorker, ToWorker } from './messages.js';
 
@@ -21,9 +21,12 @@ const WASM_PATHS = {
 
 let engine: Engine | null = null;
 let backend: BackendInfo | null = null;
+let backendGeneration = 0;
 let requested: BackendChoice = 'auto';
 const failed = new Set<BackendName>();
 let queue: Promise<unknown> = Promise.resolve();
+/** The models not needed for the first recommendation are fitted right after it. */
+let restPending = false;
 
 function post(msg: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
@@ -33,11 +36,14 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
 async function useBackend(choice: BackendChoice, extraNotes: string[] = []): Promise<void> {
   const info = await selectBackend(choice, WASM_PATHS, failed);
   backend = { ...info, notes: [...extraNotes, ...info.notes] };
-  engine?.fit(tfjsDotKernel, true);
+  if (engine) {
+    engine.fit(tfjsDotKernel, 'backend');
+    await engine.warmUp();
+  }
+  const generation = ++backendGeneration;
   if (info.name === 'webgpu') {
-    const current = info;
     void deviceLost().then((why) => {
-      if (backend !== current) return;
+      if (generation !== backendGeneration) return; // another backend took over meanwhile
       failed.add('webgpu');
       queue = queue.then(() => useBackend(requested, [`WebGPU device lost (${why}); fell back`]).then(announce));
     });
@@ -53,12 +59,17 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'init': {
       requested = msg.backend;
       const t0 = performance.now();
-      const artifacts = await loadArtifacts(msg.baseUrl, (u) => fetch(u), (m) => post({ type: 'progress', message: m }));
-      post({ type: 'progress', message: 'Starting the compute backend' });
-      await useBackend(requested);
+      // Files download while the compute backend starts.
+      post({ type: 'progress', message: 'Loading the artifacts and starting the compute backend' });
+      const [artifacts] = await Promise.all([
+        loadArtifacts(msg.baseUrl, (u) => fetch(u), (m) => post({ type: 'progress', message: m })),
+        useBackend(requested),
+      ]);
       post({ type: 'progress', message: 'Indexing the models' });
       engine = new Engine(artifacts);
-      const models = engine.fit(tfjsDotKernel);
+      const models = engine.fit(tfjsDotKernel, 'first');
+      restPending = true;
+      await engine.warmUp();
       const test = artifacts.split?.test ?? null;
       const popularity = engine.itemPopularity.slice();
       post(
@@ -85,6 +96,9 @@ async function handle(msg: ToWorker): Promise<void> {
       announce();
       return;
     }
+    case 'loseDevice':
+      destroyDevice();
+      return;
     case 'recommend': {
       if (!engine || !backend) return;
       const session = Int32Array.from(msg.session);
@@ -98,6 +112,11 @@ async function handle(msg: ToWorker): Promise<void> {
         announce();
         const results = await engine.recommend(session, msg.k);
         post({ type: 'results', id: msg.id, results, backend: backend.name });
+      }
+      if (restPending) {
+        restPending = false;
+        engine.fit(tfjsDotKernel, 'rest');
+        announce(); // the UI asks again with every model available
       }
       return;
     }

@@ -19,6 +19,8 @@ export interface ModelStatus {
   readonly name: string;
   readonly label: string;
   readonly available: boolean;
+  /** Still being indexed (shown shortly after the first recommendations). */
+  readonly loading?: boolean;
   /** Why a model is unavailable (e.g. the file it needs is corrupt). */
   readonly reason?: string;
   /** Uses tfjs (and so the selected backend) for scoring. */
@@ -42,7 +44,9 @@ export interface ModelRecommendations {
 export type ToWorker =
   | { readonly type: 'init'; readonly baseUrl: string; readonly backend: BackendChoice }
   | { readonly type: 'recommend'; readonly id: number; readonly session: number[]; readonly k: number }
-  | { readonly type: 'setBackend'; readonly backend: BackendChoice };
+  | { readonly type: 'setBackend'; readonly backend: BackendChoice }
+  /** Test hook: destroy the WebGPU device, as a driver reset would, to exercise the fallback. */
+  | { readonly type: 'loseDevice' };
 
 export interface ReadyPayload {
   readonly ids: Int32Array;

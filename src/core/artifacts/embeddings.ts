@@ -58,9 +58,11 @@ export function decodeEmbeddings(bytes: Uint8Array, entry: EmbeddingsEntry): Den
     for (let i = 0; i < n; i++) out[i] = float16ToFloat32(view.getUint16(i * 2, true));
   } else {
     const scalesAt = align4(n);
+    const q = new Int8Array(bytes.buffer, bytes.byteOffset, n); // int8 has no byte order
     for (let r = 0; r < entry.count; r++) {
       const scale = view.getFloat32(scalesAt + r * 4, true);
-      for (let c = 0; c < entry.dim; c++) out[r * entry.dim + c] = view.getInt8(r * entry.dim + c) * scale;
+      const base = r * entry.dim;
+      for (let c = 0; c < entry.dim; c++) out[base + c] = q[base + c] * scale;
     }
   }
   for (let i = 0; i < n; i++) {

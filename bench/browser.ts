@@ -1,0 +1,128 @@
+/**
+ * `npm run bench` (browser part): builds the app, serves it, and drives Debian's Chromium with
+ * Playwright. Per backend: time from a session change to rendered recommendations (p50/p95)
+ * over a few hundred real test sessions, each model's scoring time, page load to the first
+ * recommendation, and the bytes the app downloads. Prints a table and writes
+ * bench/results/browser.json. WebGPU and WebGL here run on SwiftShader (CPU emulation):
+ * correctness and fallback, not GPU speed.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { build, preview } from 'vite';
+import { ROOT } from '../src/node/paths.js';
+import { fmt, formatTable } from '../src/node/table.js';
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 300);
+const BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'] as const;
+const PORT = 4179;
+
+function q(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+await build({ root: ROOT, logLevel: 'warn' });
+const server = await preview({ root: ROOT, preview: { port: PORT, host: '127.0.0.1', strictPort: true }, logLevel: 'warn' });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--enable-unsafe-webgpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
+  ],
+});
+
+interface BackendResult {
+  backend: string;
+  ran: string;
+  firstRecommendationMs: number;
+  bytes: number;
+  gzipBytes: number;
+  sessions: number;
+  renderedP50: number;
+  renderedP95: number;
+  perModel: Record<string, { p50: number; p95: number }>;
+}
+const results: BackendResult[] = [];
+
+try {
+  for (const backend of BACKENDS) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let bytes = 0;
+    let gzipBytes = 0;
+    page.on('response', async (res) => {
+      try {
+        const body = await res.body();
+        bytes += body.byteLength;
+        gzipBytes += gzipSync(body).byteLength;
+      } catch {
+        // redirects and aborted requests have no body
+      }
+    });
+    await page.addInitScript(() => localStorage.setItem('llmseqrec:session:beauty', JSON.stringify([5788, 12093, 3703])));
+    await page.goto(`http://127.0.0.1:${PORT}/?backend=${backend}`);
+    await page.waitForFunction(() => (window.__llmseqrecTimings?.length ?? 0) > 0 && window.__llmseqrec !== undefined, null, { timeout: 120_000 });
+    const firstRecommendationMs = await page.evaluate(() => window.__llmseqrecTimings![0].at);
+    const ran = (await page.getByTestId('backend-name').textContent()) ?? '?';
+    const n = await page.evaluate(() => window.__llmseqrec!.testCases);
+    const rendered: number[] = [];
+    const perModel: Record<string, number[]> = {};
+    for (let i = 0; i < SESSIONS; i++) {
+      const c = Math.floor((i * n) / SESSIONS);
+      const t = await page.evaluate(async (c) => {
+        const before = window.__llmseqrecTimings!.length;
+        window.__llmseqrec!.loadTestCase(c);
+        for (;;) {
+          await new Promise((r) => setTimeout(r, 0));
+          const all = window.__llmseqrecTimings!;
+          if (all.length > before) return all[all.length - 1];
+        }
+      }, c);
+      rendered.push(t.renderedMs);
+      for (const [m, ms] of Object.entries(t.perModel)) (perModel[m] ??= []).push(ms);
+    }
+    results.push({
+      backend,
+      ran,
+      firstRecommendationMs,
+      bytes,
+      gzipBytes,
+      sessions: SESSIONS,
+      renderedP50: q(rendered, 0.5),
+      renderedP95: q(rendered, 0.95),
+      perModel: Object.fromEntries(Object.entries(perModel).map(([m, xs]) => [m, { p50: q(xs, 0.5), p95: q(xs, 0.95) }])),
+    });
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await new Promise<void>((r) => server.httpServer.close(() => r()));
+}
+
+const models = Object.keys(results[0].perModel);
+console.log(`Browser (headless Chromium), ${SESSIONS} real test sessions per backend; ms from session change to rendered recommendations`);
+console.log(
+  formatTable(
+    ['backend', 'ran on', 'all models p50', 'p95', ...models.map((m) => `${m} p50/p95`), 'first rec ms', 'MB (gzip)'],
+    results.map((r) => [
+      r.backend,
+      r.ran,
+      fmt(r.renderedP50, 2),
+      fmt(r.renderedP95, 2),
+      ...models.map((m) => `${fmt(r.perModel[m].p50, 2)}/${fmt(r.perModel[m].p95, 2)}`),
+      fmt(r.firstRecommendationMs, 0),
+      `${(r.bytes / 1e6).toFixed(2)} (${(r.gzipBytes / 1e6).toFixed(2)})`,
+    ]),
+  ),
+);
+const out = join(ROOT, 'bench', 'results', 'browser.json');
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), sessions: SESSIONS, results }, null, 2)}\n`);
+console.log(`wrote ${out}`);

@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { recItems, seedSession, waitReady } from './helpers.js';
+
+const LABEL = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' } as const;
+const seen = new Map<string, number[]>();
+
+for (const backend of ['wasm', 'cpu', 'webgl', 'webgpu'] as const) {
+  test(`forced ${backend}: the app says it runs on ${LABEL[backend]} and recommends`, async ({ page }) => {
+    await seedSession(page);
+    await page.goto(`/?backend=${backend}`);
+    await waitReady(page);
+    await expect(page.getByTestId('backend-name')).toHaveText(LABEL[backend]);
+    if (backend === 'webgpu') await expect(page.getByTestId('backend-adapter')).toContainText(/swiftshader|google/i);
+    const top = (await recItems(page, 'llmseqsim')).slice(0, 5);
+    expect(top).toHaveLength(5);
+    seen.set(backend, top);
+    for (const [other, items] of seen) expect(top, `${backend} vs ${other}`).toEqual(items);
+  });
+}
+
+test('a lost WebGPU device mid-session falls back, says so, and keeps the session', async ({ page }) => {
+  await seedSession(page);
+  await page.goto('/?backend=webgpu');
+  await waitReady(page);
+  await expect(page.getByTestId('backend-name')).toHaveText('WebGPU');
+  const before = await recItems(page, 'llmseqsim');
+  await page.waitForFunction(() => window.__llmseqrec !== undefined);
+  await page.evaluate(() => window.__llmseqrec!.loseDevice());
+  await expect(page.getByTestId('backend-name')).not.toHaveText('WebGPU');
+  await expect(page.getByTestId('backend-notes')).toContainText('WebGPU device lost');
+  await expect(page.getByTestId('session-item')).toHaveCount(3);
+  // A new session change is scored on the fallback backend, with the same top items.
+  await page.getByTestId('session-item').nth(0).getByRole('button', { name: 'Move down' }).click();
+  await page.getByTestId('session-item').nth(0).getByRole('button', { name: 'Move down' }).click();
+  await page.getByTestId('session-item').nth(1).getByRole('button', { name: 'Move down' }).click();
+  expect((await recItems(page, 'llmseqsim')).slice(0, 5)).toEqual(before.slice(0, 5));
+});

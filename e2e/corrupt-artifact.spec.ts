@@ -1,0 +1,29 @@
+import { expect, test } from '@playwright/test';
+import { recItems, seedSession, waitReady } from './helpers.js';
+
+test('a corrupted embeddings file is named, and the models that do not need it keep working', async ({ page }) => {
+  await page.route('**/models/beauty/embeddings.*.bin', async (route) => {
+    const res = await route.fetch();
+    const body = Buffer.from(await res.body());
+    body[1000] ^= 0xff; // one flipped byte
+    await route.fulfill({ response: res, body });
+  });
+  await seedSession(page);
+  await page.goto('/');
+  await waitReady(page);
+  await expect(page.getByTestId('problems')).toContainText(/embeddings\.potion-base-4M-int8\.int8\.bin: checksum mismatch/);
+  for (const m of ['llmseqsim', 'sknn-emb']) {
+    await expect(page.locator(`[data-model="${m}"] [data-testid=model-unavailable]`)).toContainText('checksum mismatch');
+  }
+  for (const m of ['v-sknn', 'mostpopular']) expect((await recItems(page, m)).length).toBe(10);
+});
+
+test('a missing sessions file is named, and LLMSeqSim keeps working', async ({ page }) => {
+  await page.route('**/models/beauty/sessions.bin', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await seedSession(page);
+  await page.goto('/');
+  await waitReady(page);
+  await expect(page.getByTestId('problems')).toContainText('sessions.bin: HTTP 404');
+  await expect(page.locator('[data-model="v-sknn"] [data-testid=model-unavailable]')).toContainText('sessions.bin');
+  expect((await recItems(page, 'llmseqsim')).length).toBe(10);
+});

@@ -1,0 +1,30 @@
+import { expect, type Page } from '@playwright/test';
+
+export const SESSION_KEY = 'llmseqrec:session:beauty';
+/** Three items of a real Beauty training session (dataset ids). */
+export const SEED_SESSION = [5788, 12093, 3703];
+
+export async function seedSession(page: Page, ids: number[] = SEED_SESSION): Promise<void> {
+  await page.addInitScript(
+    ([key, value]) => {
+      if (!sessionStorage.getItem('seeded')) {
+        localStorage.setItem(key, value);
+        sessionStorage.setItem('seeded', '1');
+      }
+    },
+    [SESSION_KEY, JSON.stringify(ids)] as const,
+  );
+}
+
+export async function waitReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('search-input')).toBeVisible({ timeout: 60_000 });
+}
+
+/** Item indices recommended by a model, once its column has results. */
+export async function recItems(page: Page, model: string): Promise<number[]> {
+  const items = page.locator(`[data-testid=model-column][data-model="${model}"] [data-testid=rec-item]`);
+  await expect(items.first()).toBeVisible();
+  return (await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-item')))));
+}
+
+export const ALL_MODELS = ['llmseqsim', 'v-sknn', 'sknn-emb', 'sf-sknn', 's-sknn', 'sknn', 'mostpopular'];

@@ -1,0 +1,88 @@
+import { expect, test } from '@playwright/test';
+import { ALL_MODELS, recItems, waitReady } from './helpers.js';
+
+test('a shopper searches, adds items, gets suggestions from every model, and keeps the session after a reload', async ({ page, baseURL }, info) => {
+  const origin = new URL(baseURL!).origin;
+  const foreign: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== origin) foreign.push(r.url());
+  });
+
+  await page.goto('/');
+  await waitReady(page);
+
+  await page.getByTestId('search-input').fill('mascara');
+  const results = page.getByTestId('search-result');
+  await expect(results.first()).toContainText(/mascara/i);
+  await results.nth(0).getByRole('button', { name: /^Add/ }).click();
+  await results.nth(1).getByRole('button', { name: /^Add/ }).click();
+  await expect(page.getByTestId('session-item')).toHaveCount(2);
+
+  // Every model shows suggestions, none of them already in the session.
+  const session = await page.getByTestId('session-item').allTextContents();
+  for (const model of ALL_MODELS) {
+    const column = page.locator(`[data-testid=model-column][data-model="${model}"]`);
+    await expect(column.getByTestId('rec-item').first()).toBeVisible();
+    await expect(column.getByTestId('model-ms')).toHaveText(/\d+\.\d\d ms/);
+    for (const title of await column.locator('[data-testid=rec-item] .title').allTextContents()) expect(session).not.toContain(title);
+  }
+  await expect(page.locator('[data-model=llmseqsim] [data-testid=rec-item]').first()).toContainText('because you added');
+  const names = await page.getByTestId('backend-name').textContent();
+  expect(['WebGPU', 'WebGL', 'WASM', 'CPU']).toContain(names);
+  await page.screenshot({ path: info.outputPath('main-view.png') });
+
+  // One click adds a suggestion.
+  const first = page.locator('[data-model=llmseqsim] [data-testid=rec-item]').first();
+  const title = await first.locator('.title').textContent();
+  await first.getByRole('button').click();
+  await expect(page.getByTestId('session-item')).toHaveCount(3);
+  await expect(page.getByTestId('session-item').nth(2)).toContainText(title!);
+
+  // Reorder and remove work; the session survives a reload.
+  await page.getByTestId('session-item').nth(2).getByRole('button', { name: 'Move up' }).click();
+  await expect(page.getByTestId('session-item').nth(1)).toContainText(title!);
+  const before = await page.getByTestId('session-item').allTextContents();
+  await page.reload();
+  await waitReady(page);
+  await expect(page.getByTestId('session-item')).toHaveCount(3);
+  expect(await page.getByTestId('session-item').allTextContents()).toEqual(before);
+  await recItems(page, 'v-sknn');
+
+  // The evaluation view shows the offline table and the charts.
+  await page.getByRole('button', { name: 'Evaluation' }).click();
+  await expect(page.getByTestId('eval-table').locator('tbody tr')).toHaveCount(7);
+  await expect(page.getByRole('img', { name: 'NDCG@20 per model' })).toBeVisible();
+  await page.screenshot({ path: info.outputPath('evaluation-view.png'), fullPage: true });
+
+  expect(foreign, 'requests outside the app origin').toEqual([]);
+});
+
+test('a real test session shows what the shopper bought next', async ({ page }) => {
+  await page.goto('/');
+  await waitReady(page);
+  await page.getByTestId('random-test').click();
+  await expect(page.getByTestId('actual')).toContainText('actually added next');
+  expect(await page.getByTestId('session-item').count()).toBeGreaterThan(0);
+  await recItems(page, 'llmseqsim');
+});
+
+test('titles are shown as text, never as HTML', async ({ page }) => {
+  await page.goto('/');
+  await waitReady(page);
+  // Item 1's title holds the literal text "&#9733;LIMITED SALE&#9733;".
+  await page.getByTestId('search-input').fill('limited sale argan');
+  await expect(page.getByTestId('search-result').first()).toContainText('&#9733;LIMITED SALE&#9733;');
+  expect(await page.locator('.hits').innerHTML()).not.toContain('★');
+});
+
+test('a forced backend can be changed from the page', async ({ page }) => {
+  await page.goto('/');
+  await waitReady(page);
+  await page.getByTestId('backend-select').selectOption('cpu');
+  await expect(page.getByTestId('backend-name')).toHaveText('CPU');
+  await page.getByTestId('search-input').fill('lip balm');
+  await page.getByTestId('search-result').first().getByRole('button').click();
+  await recItems(page, 'llmseqsim');
+  await page.getByTestId('backend-select').selectOption('auto');
+});
