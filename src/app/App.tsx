@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { BackendBar } from './components/BackendBar.js';
 import { CatalogSearch } from './components/CatalogSearch.js';
+import { EmbeddingsPanel } from './components/EmbeddingsPanel.js';
 import { EvaluationView } from './components/EvaluationView.js';
+import { useEmbedder } from './embed/useEmbedder.js';
 import { Recommendations } from './components/Recommendations.js';
 import { SessionPanel } from './components/SessionPanel.js';
 import type { BackendChoice } from './engine/messages.js';
@@ -30,7 +32,8 @@ declare global {
 export function App() {
   const [tab, setTab] = useState<'recommend' | 'evaluation'>('recommend');
   const [backendChoice, setBackendChoice] = useState<BackendChoice>(loadBackendChoice);
-  const { state, recommend, switchBackend, loseDevice } = useEngine(BASE_URL, backendChoice);
+  const { state, recommend, switchBackend, loseDevice, send, nearest } = useEngine(BASE_URL, backendChoice);
+  const embedder = useEmbedder();
   const [session, setSession] = useState<number[]>([]);
   const [actual, setActual] = useState<Actual | null>(null);
   const sentAt = useRef(0);
@@ -42,15 +45,19 @@ export function App() {
     ready?.ids.forEach((id, i) => m.set(id, i));
     return m;
   }, [ready]);
+  const catalogKey = ready ? (ready.imported ? `import:${ready.catalogName}` : ready.catalogName) : '';
   useEffect(() => {
     if (!ready) return;
-    setSession(loadSessionIds(DATASET).map((id) => denseOf.get(id)).filter((i): i is number => i !== undefined));
-  }, [ready, denseOf]);
+    setSession(loadSessionIds(catalogKey).map((id) => denseOf.get(id)).filter((i): i is number => i !== undefined));
+    setActual(null);
+    // Only when the catalog itself changes (not when an item is appended to it).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [catalogKey]);
 
   // Score on every change; persist the session.
   useEffect(() => {
     if (!ready) return;
-    saveSessionIds(DATASET, session.map((i) => ready.ids[i]));
+    saveSessionIds(catalogKey, session.filter((i) => i < ready.ids.length).map((i) => ready.ids[i]));
     sentAt.current = performance.now();
     recommend(session, K);
   }, [session, ready, recommend, state.backend, state.models]);
@@ -149,6 +156,25 @@ export function App() {
                 setActual(null);
               }}
               onRandomTest={loadRandomTestSession}
+            />
+            <EmbeddingsPanel
+              catalogName={ready.catalogName}
+              imported={ready.imported}
+              datasetName={DATASET}
+              embeddingsSource={ready.embeddingsSource}
+              titles={ready.titles}
+              progress={embedder.progress}
+              info={embedder.info}
+              embedCatalog={embedder.embedCatalog}
+              embedTexts={embedder.embedTexts}
+              parseCsv={embedder.parseCsv}
+              cancel={embedder.cancel}
+              nearest={nearest}
+              useEmbeddings={(vectors, dim, source) => send({ type: 'useEmbeddings', vectors, dim, source }, [vectors.buffer])}
+              useCatalog={(name, titles, vectors, dim, source) => send({ type: 'useCatalog', name, titles, vectors, dim, source }, [vectors.buffer])}
+              restoreCatalog={() => send({ type: 'restoreCatalog' })}
+              addItem={(title, vector) => send({ type: 'addItem', title, vector })}
+              onAdd={add}
             />
           </aside>
           <Recommendations

@@ -50,6 +50,8 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
   const [state, setState] = useState<EngineState>(INITIAL);
   const worker = useRef<Worker | null>(null);
   const latest = useRef({ id: 0, sentAt: 0 });
+  const pending = useRef(new Map<number, (r: { items: number[]; scores: number[] }) => void>());
+  const nextId = useRef(1_000_000);
 
   useEffect(() => {
     let w: Worker;
@@ -67,9 +69,16 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
         case 'progress':
           setState((s) => ({ ...s, progress: msg.message }));
           break;
-        case 'ready': {
+        case 'ready':
+        case 'catalog': {
           const { type: _t, ...payload } = msg;
-          setState((s) => ({ ...s, phase: 'ready', ready: payload, backend: msg.backend, models: msg.models }));
+          setState((s) => ({ ...s, phase: 'ready', ready: payload, backend: msg.backend, models: msg.models, results: null }));
+          break;
+        }
+        case 'nearest': {
+          const resolve = pending.current.get(msg.id);
+          pending.current.delete(msg.id);
+          resolve?.({ items: msg.items, scores: msg.scores });
           break;
         }
         case 'backend':
@@ -109,5 +118,18 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
     worker.current?.postMessage(msg);
   }, []);
 
-  return { state, recommend, switchBackend, loseDevice };
+  const send = useCallback((msg: ToWorker, transfer: Transferable[] = []) => worker.current?.postMessage(msg, transfer), []);
+
+  /** Catalog items nearest to a vector (a free-text query's embedding). */
+  const nearest = useCallback(
+    (vector: Float32Array, k: number) =>
+      new Promise<{ items: number[]; scores: number[] }>((resolve) => {
+        const id = nextId.current++;
+        pending.current.set(id, resolve);
+        send({ type: 'nearest', id, vector, k });
+      }),
+    [send],
+  );
+
+  return { state, recommend, switchBackend, loseDevice, send, nearest };
 }

@@ -16,12 +16,25 @@ export interface TransformersEmbedderOptions {
   readonly dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'bnb4' | 'q4f16';
   readonly device?: 'cpu' | 'wasm' | 'webgpu';
   readonly pooling?: 'mean' | 'cls';
+  /**
+   * Browser only: where onnxruntime-web's wasm runtime is served from. Without it
+   * transformers.js fetches it from a CDN, which an offline, on-device app must never do.
+   */
+  readonly wasmPaths?: { readonly mjs: string; readonly wasm: string };
 }
 
 export async function loadTransformersEmbedder(options: TransformersEmbedderOptions): Promise<TextEmbedder> {
   env.allowRemoteModels = options.allowRemoteModels ?? false;
   env.allowLocalModels = true;
   if (options.localModelPath !== undefined) env.localModelPath = options.localModelPath;
+  if (options.wasmPaths) {
+    const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
+    if (onnx.wasm) {
+      onnx.wasm.wasmPaths = { ...options.wasmPaths };
+      onnx.wasm.numThreads = 1; // no cross-origin isolation, so no wasm threads
+    }
+    env.useWasmCache = false;
+  }
   const pooling = options.pooling ?? 'mean';
   let extractor: FeatureExtractionPipeline;
   try {

@@ -19,6 +19,8 @@ export interface LoadedArtifacts {
   readonly embeddings: { name: string; vectors: DenseMatrix } | null;
   readonly report: EvalReport | null;
   readonly problems: ArtifactProblem[];
+  /** Why session-based models cannot serve this catalog (e.g. an imported one), if so. */
+  readonly sessionsNote?: string;
 }
 
 export type Fetcher = (url: string) => Promise<Response>;

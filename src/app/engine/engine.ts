@@ -1,4 +1,5 @@
-import type { DotKernelFactory } from '../../core/vectors/matrix.js';
+import { type DenseMatrix, type DotKernelFactory, jsDotKernel, normalizeRows } from '../../core/vectors/matrix.js';
+import { topKInto } from '../../core/vectors/topk.js';
 import { fitModel, type ModelName, resolveConfig } from '../../recommenders/registry.js';
 import type { Recommender } from '../../recommenders/types.js';
 import type { LoadedArtifacts } from './artifacts-client.js';
@@ -29,7 +30,7 @@ export class Engine {
   private readonly statuses = new Map<ModelName, ModelStatus>();
   private readonly popularity: Float64Array;
 
-  constructor(private readonly artifacts: LoadedArtifacts) {
+  constructor(readonly artifacts: LoadedArtifacts) {
     this.popularity = new Float64Array(artifacts.ids.length);
     if (artifacts.split) for (const it of artifacts.split.train.items) this.popularity[it]++;
   }
@@ -59,7 +60,9 @@ export class Engine {
       this.models.get(spec.name)?.dispose?.();
       this.models.delete(spec.name);
       const missing: string[] = [];
-      if (spec.needs.includes('sessions') && !split) missing.push(problems.find((p) => p.file.includes('sessions'))?.message ?? 'no sessions file');
+      if (spec.needs.includes('sessions') && !split) {
+        missing.push(this.artifacts.sessionsNote ?? problems.find((p) => p.file.includes('sessions'))?.message ?? 'no sessions file');
+      }
       if (spec.needs.includes('embeddings') && !embeddings) {
         missing.push(problems.find((p) => p.file.includes('embeddings'))?.message ?? 'no embeddings');
       }
@@ -85,6 +88,21 @@ export class Engine {
       (m) => this.statuses.get(m.name) ?? { name: m.name, label: m.label, available: false, loading: true, usesBackend: USES_BACKEND.has(m.name) },
     );
   }
+
+  /** Catalog items nearest (cosine) to a vector, e.g. a free-text query's embedding. */
+  nearest(vector: Float32Array, k: number): { items: number[]; scores: number[] } {
+    const e = this.artifacts.embeddings?.vectors;
+    if (!e) throw new Error('no item embeddings are loaded');
+    if (vector.length !== e.cols) throw new Error(`the query vector has ${vector.length} dims, the items ${e.cols}`);
+    this.unit ??= normalizeRows(e);
+    const scores = new Float32Array(e.rows);
+    jsDotKernel(this.unit).dot(vector, 1, scores);
+    const items = new Int32Array(k);
+    const top = new Float32Array(k);
+    const n = topKInto(scores, k, items, top);
+    return { items: Array.from(items.subarray(0, n)), scores: Array.from(top.subarray(0, n)) };
+  }
+  private unit: DenseMatrix | null = null;
 
   /** Scores one throw-away session so the first real one does not pay for shader/kernel compilation. */
   async warmUp(): Promise<void> {

@@ -3,7 +3,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tfjsDotKernel } from '../../tfjs/dot-kernel.js';
-import { loadArtifacts } from './artifacts-client.js';
+import { denseMatrix } from '../../core/vectors/matrix.js';
+import { type LoadedArtifacts, loadArtifacts } from './artifacts-client.js';
 import { destroyDevice, deviceLost, selectBackend } from './backend.js';
 import { Engine } from './engine.js';
 import type { BackendChoice, BackendInfo, BackendName, FromWorker, ToWorker } from './messages.js';
@@ -20,6 +21,10 @@ const WASM_PATHS = {
 };
 
 let engine: Engine | null = null;
+/** The dataset's own artifacts as loaded; imported catalogs and added items derive from them. */
+let original: LoadedArtifacts | null = null;
+let catalogName = '';
+let embeddingsSource = '';
 let backend: BackendInfo | null = null;
 let backendGeneration = 0;
 let requested: BackendChoice = 'auto';
@@ -50,6 +55,79 @@ async function useBackend(choice: BackendChoice, extraNotes: string[] = []): Pro
   }
 }
 
+function postCatalog(type: 'ready' | 'catalog', a: LoadedArtifacts, loadMs: number): void {
+  if (!engine || !backend) return;
+  const popularity = engine.itemPopularity.slice();
+  post(
+    {
+      type,
+      catalogName,
+      imported: a.split === null && a.sessionsNote !== undefined,
+      embeddingsSource,
+      ids: a.ids,
+      titles: a.titles,
+      popularity,
+      test: a.split?.test ?? null,
+      models: engine.status(),
+      backend,
+      problems: a.problems,
+      report: a.report,
+      loadMs,
+    },
+    [popularity.buffer],
+  );
+}
+
+type CatalogMessage = Extract<ToWorker, { type: 'useEmbeddings' | 'useCatalog' | 'restoreCatalog' | 'addItem' }>;
+
+/** The artifacts after a catalog operation (the models are refitted on them). */
+function nextArtifacts(msg: CatalogMessage, current: LoadedArtifacts, base: LoadedArtifacts): LoadedArtifacts {
+  switch (msg.type) {
+    case 'restoreCatalog':
+      catalogName = base.manifest.dataset;
+      embeddingsSource = base.embeddings ? `precomputed ${base.embeddings.name} (CLI)` : 'none';
+      return base;
+    case 'useEmbeddings': {
+      embeddingsSource = msg.source;
+      const vectors = denseMatrix(current.ids.length, msg.dim, msg.vectors);
+      const problems = current.problems.filter((p) => !p.file.includes('embeddings'));
+      return { ...current, embeddings: { name: msg.source, vectors }, problems };
+    }
+    case 'useCatalog': {
+      catalogName = msg.name;
+      embeddingsSource = msg.source;
+      const n = msg.titles.length;
+      return {
+        ...current,
+        ids: Int32Array.from({ length: n }, (_, i) => i),
+        titles: msg.titles,
+        split: null,
+        report: null,
+        problems: [],
+        embeddings: { name: msg.source, vectors: denseMatrix(n, msg.dim, msg.vectors) },
+        sessionsNote: `trained on ${base.manifest.dataset} sessions; not available for the imported catalog "${msg.name}"`,
+      };
+    }
+    case 'addItem': {
+      const e = current.embeddings?.vectors;
+      if (!e) throw new Error('adding an item needs item embeddings');
+      if (msg.vector.length !== e.cols) throw new Error(`the new item's vector has ${msg.vector.length} dims, the catalog ${e.cols}`);
+      const data = new Float32Array((e.rows + 1) * e.cols);
+      data.set(e.data);
+      data.set(msg.vector, e.rows * e.cols);
+      const ids = new Int32Array(current.ids.length + 1);
+      ids.set(current.ids);
+      ids[current.ids.length] = current.ids.reduce((m, x) => Math.max(m, x), -1) + 1;
+      return {
+        ...current,
+        ids,
+        titles: [...current.titles, msg.title],
+        embeddings: { name: current.embeddings!.name, vectors: denseMatrix(e.rows + 1, e.cols, data) },
+      };
+    }
+  }
+}
+
 function announce(): void {
   if (backend && engine) post({ type: 'backend', backend, models: engine.status() });
 }
@@ -66,27 +144,33 @@ async function handle(msg: ToWorker): Promise<void> {
         useBackend(requested),
       ]);
       post({ type: 'progress', message: 'Indexing the models' });
+      original = artifacts;
+      catalogName = artifacts.manifest.dataset;
+      embeddingsSource = artifacts.embeddings ? `precomputed ${artifacts.embeddings.name} (CLI)` : 'none';
       engine = new Engine(artifacts);
-      const models = engine.fit(tfjsDotKernel, 'first');
+      engine.fit(tfjsDotKernel, 'first');
       restPending = true;
       await engine.warmUp();
-      const test = artifacts.split?.test ?? null;
-      const popularity = engine.itemPopularity.slice();
-      post(
-        {
-          type: 'ready',
-          ids: artifacts.ids,
-          titles: artifacts.titles,
-          popularity,
-          test,
-          models,
-          backend: backend!,
-          problems: artifacts.problems,
-          report: artifacts.report,
-          loadMs: performance.now() - t0,
-        },
-        [popularity.buffer],
-      );
+      postCatalog('ready', artifacts, performance.now() - t0);
+      return;
+    }
+    case 'useEmbeddings':
+    case 'useCatalog':
+    case 'restoreCatalog':
+    case 'addItem': {
+      if (!engine || !original) return;
+      const next = nextArtifacts(msg, engine.artifacts, original);
+      engine = new Engine(next);
+      engine.fit(tfjsDotKernel);
+      restPending = false;
+      await engine.warmUp();
+      postCatalog('catalog', next, 0);
+      return;
+    }
+    case 'nearest': {
+      if (!engine) return;
+      const r = engine.nearest(msg.vector, msg.k);
+      post({ type: 'nearest', id: msg.id, ...r });
       return;
     }
     case 'setBackend': {

@@ -46,9 +46,25 @@ export type ToWorker =
   | { readonly type: 'recommend'; readonly id: number; readonly session: number[]; readonly k: number }
   | { readonly type: 'setBackend'; readonly backend: BackendChoice }
   /** Test hook: destroy the WebGPU device, as a driver reset would, to exercise the fallback. */
-  | { readonly type: 'loseDevice' };
+  | { readonly type: 'loseDevice' }
+  /** Item vectors computed in the browser for the current catalog (same items, same order). */
+  | { readonly type: 'useEmbeddings'; readonly vectors: Float32Array; readonly dim: number; readonly source: string }
+  /** Another catalog (imported CSV) with its vectors: only embedding models can serve it. */
+  | { readonly type: 'useCatalog'; readonly name: string; readonly titles: string[]; readonly vectors: Float32Array; readonly dim: number; readonly source: string }
+  /** Back to the dataset's own artifacts. */
+  | { readonly type: 'restoreCatalog' }
+  /** A new item (cold start): appended to the catalog with its vector. */
+  | { readonly type: 'addItem'; readonly title: string; readonly vector: Float32Array }
+  /** Catalog items nearest to a free-text query's vector. */
+  | { readonly type: 'nearest'; readonly id: number; readonly vector: Float32Array; readonly k: number };
 
 export interface ReadyPayload {
+  /** Which catalog this is ("beauty", or an imported file's name). */
+  readonly catalogName: string;
+  /** Whether it is the dataset's own catalog (sessions and offline report apply). */
+  readonly imported: boolean;
+  /** Where the item vectors come from. */
+  readonly embeddingsSource: string;
   readonly ids: Int32Array;
   readonly titles: string[];
   /** Training interactions per item (for ranking search results). */
@@ -67,4 +83,6 @@ export type FromWorker =
   | ({ readonly type: 'ready' } & ReadyPayload)
   | { readonly type: 'results'; readonly id: number; readonly results: ModelRecommendations[]; readonly backend: BackendName }
   | { readonly type: 'backend'; readonly backend: BackendInfo; readonly models: ModelStatus[] }
+  | ({ readonly type: 'catalog' } & ReadyPayload)
+  | { readonly type: 'nearest'; readonly id: number; readonly items: number[]; readonly scores: number[] }
   | { readonly type: 'fatal'; readonly message: string };
