@@ -8,7 +8,12 @@ import { recItems, seedSession, waitReady } from './helpers.js';
 
 test.describe.configure({ timeout: 180_000 });
 
-test('embeds the Beauty catalog locally with progress, equal to the CLI vectors, and reuses the IndexedDB cache on reload', async ({ page }) => {
+test('embeds the Beauty catalog locally with progress, equal to the CLI vectors, and reuses the IndexedDB cache on reload', async ({ page, baseURL }) => {
+  const foreign: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== new URL(baseURL!).origin) foreign.push(r.url());
+  });
   await page.addInitScript(() => (window.__llmseqrecKeepVectors = true));
   await seedSession(page);
   await page.goto('/');
@@ -57,6 +62,7 @@ test('embeds the Beauty catalog locally with progress, equal to the CLI vectors,
   await page.getByTestId('compute-locally').click();
   await expect(page.getByTestId('embeddings-source')).toContainText('(from the IndexedDB cache)');
   expect(await page.evaluate(() => window.__llmseqrecEmbed!.fromCache)).toBe(true);
+  expect(foreign, 'requests outside the app origin (model, runtime and data are all served locally)').toEqual([]);
 });
 
 test('a free-text query finds matching products that can be added', async ({ page }) => {

@@ -160,7 +160,7 @@ program
   .option('--model-path <dir>', 'folder holding transformers.js model folders', relative(process.cwd(), MODELS_DIR) || '.')
   .addOption(new Option('--dtype <dtype>', 'stored precision').choices(['float32', 'float16', 'int8']).default('int8'))
   .option('--name <name>', 'name of the embeddings in the manifest (default: the model name)')
-  .option('--batch-size <n>', 'titles per batch', positiveInt, 256)
+  .option('--batch-size <n>', 'titles per batch (batches hold titles of similar length)', positiveInt, 64)
   .option('--quiet', 'no progress bar')
   .addHelpText(
     'after',

@@ -33,7 +33,7 @@ function eta(p: EmbedProgress): string {
 declare global {
   interface Window {
     /** Test/bench hooks: the last local catalog embedding (vectors kept only if __llmseqrecKeepVectors). */
-    __llmseqrecEmbed?: { ms: number; device: string; fromCache: boolean; count: number; dim: number; vectors?: Float32Array };
+    __llmseqrecEmbed?: { ms: number; loadMs: number; device: string; fromCache: boolean; count: number; dim: number; vectors?: Float32Array };
     __llmseqrecKeepVectors?: boolean;
   }
 }
@@ -41,6 +41,7 @@ declare global {
 function record(r: Extract<FromEmbedder, { type: 'catalogDone' }>): void {
   window.__llmseqrecEmbed = {
     ms: r.ms,
+    loadMs: r.loadMs,
     device: r.info.device,
     fromCache: r.fromCache,
     count: r.vectors.length / r.dim,

@@ -19,7 +19,7 @@ import type { EmbedDevice, EmbedDeviceChoice, EmbedderInfo, FromEmbedder, ToEmbe
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const MODEL = 'potion-base-4M-int8';
 const MODEL_PATH = `${import.meta.env.BASE_URL}models/`;
-const BATCH = 128;
+const BATCH = 64;
 
 const embedders = new Map<EmbedDevice, Promise<{ embedder: TextEmbedder; info: EmbedderInfo }>>();
 const cancelled = new Set<number>();
@@ -91,10 +91,11 @@ async function handle(msg: ToEmbedder): Promise<void> {
       const t0 = performance.now();
       const key = await catalogKey(msg.titles);
       const { embedder, info } = await getEmbedder(msg.device);
+      const loadMs = performance.now() - t0;
       if (msg.useCache) {
         const hit = await get<Cached>(key).catch(() => undefined);
         if (hit && hit.vectors.length === hit.dim * msg.titles.length) {
-          post({ type: 'catalogDone', id: msg.id, vectors: hit.vectors, dim: hit.dim, fromCache: true, ms: performance.now() - t0, info }, [hit.vectors.buffer]);
+          post({ type: 'catalogDone', id: msg.id, vectors: hit.vectors, dim: hit.dim, fromCache: true, ms: performance.now() - t0, loadMs, info }, [hit.vectors.buffer]);
           return;
         }
       }
@@ -117,7 +118,7 @@ async function handle(msg: ToEmbedder): Promise<void> {
         });
         const vectors = result.vectors.data;
         await set(key, { dim: result.vectors.cols, vectors } satisfies Cached).catch(() => undefined);
-        post({ type: 'catalogDone', id: msg.id, vectors, dim: result.vectors.cols, fromCache: false, ms: performance.now() - t0, info }, [vectors.buffer]);
+        post({ type: 'catalogDone', id: msg.id, vectors, dim: result.vectors.cols, fromCache: false, ms: performance.now() - t0, loadMs, info }, [vectors.buffer]);
       } catch (e) {
         if (controller.signal.aborted) post({ type: 'cancelled', id: msg.id });
         else throw e;

@@ -30,7 +30,9 @@ export type FromEmbedder =
       readonly vectors: Float32Array;
       readonly dim: number;
       readonly fromCache: boolean;
+      /** Total time, and the part spent loading the model and runtime (first use only). */
       readonly ms: number;
+      readonly loadMs: number;
       readonly info: EmbedderInfo;
     }
   | { readonly type: 'textsDone'; readonly id: number; readonly vectors: Float32Array; readonly dim: number; readonly info: EmbedderInfo }

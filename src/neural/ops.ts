@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Differentiable building blocks written to avoid tfjs 4.22's slow or missing gradients on
+ * the WASM backend (see notes/tfjs-training-node.md):
+ * - `tf.gather`'s gradient is missing on wasm (and enormous on cpu): row lookups use a
+ *   customGrad whose gradient is a `scatterND` (which sums repeated rows);
+ * - `matMul` with transpose flags skips XNNPACK on wasm (~10x slower), and tf.matMul's own
+ *   gradient uses those flags: matrix products here transpose explicitly, in both directions.
+ */
+
+/** rows of `table` ([V, D]) at `ids` (int32, [M]) -> [M, D], with a scatterND gradient. */
+export function lookupRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const [V, D] = table.shape;
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: tf.gather(args[0] as tf.Tensor, ids),
+    gradFunc: (dy: tf.Tensor) => tf.scatterND(tf.expandDims(ids, 1), dy, [V, D]),
+  }));
+  return f(table) as tf.Tensor2D;
+}
+
+function swapLast(x: tf.Tensor): tf.Tensor {
+  const r = x.rank;
+  const perm = Array.from({ length: r }, (_, i) => i);
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  return tf.transpose(x, perm);
+}
+
+/** a · b for rank-2..4 tensors (batched over leading dims), gradients without transpose flags. */
+export function mm<T extends tf.Tensor>(a: T, b: tf.Tensor): T {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor3D;
+    const y = args[1] as tf.Tensor3D;
+    return {
+      value: tf.matMul(x, y),
+      gradFunc: (dy: tf.Tensor) => [tf.matMul(dy as tf.Tensor3D, swapLast(y) as tf.Tensor3D), tf.matMul(swapLast(x) as tf.Tensor3D, dy as tf.Tensor3D)],
+    };
+  });
+  return f(a, b) as T;
+}
+
+/** a · bᵀ with b stored as rows (e.g. [items, D]): transposed explicitly. */
+export function mmT<T extends tf.Tensor>(a: T, b: tf.Tensor2D): T {
+  return mm(a, tf.transpose(b));
+}
+
+/** x · W + b on the last axis of a [..., Din] tensor. */
+export function dense(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor {
+  const shape = x.shape;
+  const flat = tf.reshape(x, [-1, shape[shape.length - 1]]) as tf.Tensor2D;
+  let y: tf.Tensor = mm(flat, w);
+  if (b) y = tf.add(y, b);
+  return tf.reshape(y, [...shape.slice(0, -1), w.shape[1]]);
+}
+
+/** GELU by its sigmoid approximation x·σ(1.702x) (tanh and pow are ~10x slower on wasm). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+}
+
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-6): tf.Tensor {
+  const axis = x.rank - 1;
+  const mean = tf.mean(x, axis, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), axis, true);
+  return tf.add(tf.mul(tf.div(centered, tf.sqrt(tf.add(variance, eps))), gamma), beta);
+}
+
+/** Mean cross-entropy of `logits` ([M, C]) at integer `targets` ([M]) without a one-hot. */
+export function sparseCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  const [M, C] = logits.shape;
+  const logp = tf.sub(logits, tf.logSumExp(logits, 1, true));
+  const flatIdx = tf.add(tf.mul(tf.range(0, M, 1, 'int32'), C), targets) as tf.Tensor1D;
+  const picked = lookupRows(tf.reshape(logp, [M * C, 1]) as tf.Tensor2D, flatIdx);
+  return tf.neg(tf.mean(picked)) as tf.Scalar;
+}
