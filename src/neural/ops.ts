@@ -12,10 +12,14 @@ import * as tf from '@tensorflow/tfjs-core';
 /** rows of `table` ([V, D]) at `ids` (int32, [M]) -> [M, D], with a scatterND gradient. */
 export function lookupRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const [V, D] = table.shape;
-  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
-    value: tf.gather(args[0] as tf.Tensor, ids),
-    gradFunc: (dy: tf.Tensor) => tf.scatterND(tf.expandDims(ids, 1), dy, [V, D]),
-  }));
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    // Tensors a gradient uses must be saved, or the engine disposes them after the forward pass.
+    (args[1] as tf.GradSaveFunc)([ids]);
+    return {
+      value: tf.gather(args[0] as tf.Tensor, ids),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.scatterND(tf.expandDims(saved[0], 1), dy, [V, D]),
+    };
+  });
   return f(table) as tf.Tensor2D;
 }
 
@@ -31,9 +35,13 @@ export function mm<T extends tf.Tensor>(a: T, b: tf.Tensor): T {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor3D;
     const y = args[1] as tf.Tensor3D;
+    (args[2] as tf.GradSaveFunc)([x, y]);
     return {
       value: tf.matMul(x, y),
-      gradFunc: (dy: tf.Tensor) => [tf.matMul(dy as tf.Tensor3D, swapLast(y) as tf.Tensor3D), tf.matMul(swapLast(x) as tf.Tensor3D, dy as tf.Tensor3D)],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sy] = saved as tf.Tensor3D[];
+        return [tf.matMul(dy as tf.Tensor3D, swapLast(sy) as tf.Tensor3D), tf.matMul(swapLast(sx) as tf.Tensor3D, dy as tf.Tensor3D)];
+      },
     };
   });
   return f(a, b) as T;
@@ -70,7 +78,7 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, e
 export function sparseCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
   const [M, C] = logits.shape;
   const logp = tf.sub(logits, tf.logSumExp(logits, 1, true));
-  const flatIdx = tf.add(tf.mul(tf.range(0, M, 1, 'int32'), C), targets) as tf.Tensor1D;
+  const flatIdx = tf.add(tf.mul(tf.range(0, M, 1, 'int32'), tf.scalar(C, 'int32')), targets) as tf.Tensor1D;
   const picked = lookupRows(tf.reshape(logp, [M * C, 1]) as tf.Tensor2D, flatIdx);
   return tf.neg(tf.mean(picked)) as tf.Scalar;
 }

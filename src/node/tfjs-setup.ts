@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -17,4 +18,22 @@ export async function initTfjs(): Promise<string> {
   if (!(await tf.setBackend('wasm'))) throw new Error('could not initialise the tfjs wasm backend');
   await tf.ready();
   return tf.getBackend();
+}
+
+let gradientsRegistered = false;
+
+/**
+ * tfjs-core registers no gradient functions by itself (the app only runs inference); training
+ * needs them. Under a bundler (Vitest) the ESM registration module loads; in plain Node its
+ * extensionless ESM imports do not resolve, so the union package's CommonJS build registers
+ * them (tfjs registries are process-global, shared by every copy of tfjs-core).
+ */
+export async function registerGradients(): Promise<void> {
+  if (gradientsRegistered) return;
+  try {
+    await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+  } catch {
+    createRequire(import.meta.url)('@tensorflow/tfjs');
+  }
+  gradientsRegistered = true;
 }

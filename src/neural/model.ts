@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { gaussian, mulberry32 } from '../core/vectors/random.js';
+import { dense, gelu, layerNorm, lookupRows, mm, mmT } from './ops.js';
+
+/**
+ * BERT4Rec and SASRec as plain tfjs variables and ops (no Layers API), so the same code trains
+ * in Node and scores in the browser, and the weights save as one tfjs weights bundle.
+ * Tokens: 0 = padding, 1..nItems = catalog item (dense index + 1), nItems + 1 = [MASK].
+ * Sequences are left-padded; positions count from the end, so the last item always has the
+ * same position embedding whatever the sequence length.
+ */
+export type SeqArch = 'bert4rec' | 'sasrec';
+
+export interface SeqModelConfig {
+  readonly arch: SeqArch;
+  readonly nItems: number;
+  /** N: the last N items of a session are used. */
+  readonly maxLen: number;
+  readonly dim: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly dropout: number;
+  readonly seed: number;
+}
+
+export const INIT_STD = 0.02;
+
+export class SeqModel {
+  readonly vars = new Map<string, tf.Variable>();
+  private dropoutSeed: number;
+
+  constructor(
+    readonly config: SeqModelConfig,
+    weights?: ReadonlyMap<string, tf.Tensor>,
+  ) {
+    if (config.dim % config.heads !== 0) throw new RangeError(`dim ${config.dim} must be divisible by heads ${config.heads}`);
+    this.dropoutSeed = config.seed * 7919;
+    const g = gaussian(mulberry32(config.seed));
+    // Truncated normal (std 0.02, cut at 2 std) as BERT4Rec.
+    const normal = (n: number) =>
+      Float32Array.from({ length: n }, () => {
+        let v = g();
+        while (Math.abs(v) > 2) v = g();
+        return v * INIT_STD;
+      });
+    const add = (name: string, shape: number[], init: 'normal' | 'zeros' | 'ones') => {
+      const given = weights?.get(name);
+      if (given && given.shape.join() !== shape.join()) throw new Error(`weight ${name} has shape [${given.shape}], expected [${shape}]`);
+      const size = shape.reduce((a, b) => a * b, 1);
+      const t = given ?? tf.tensor(init === 'normal' ? normal(size) : new Float32Array(size).fill(init === 'ones' ? 1 : 0), shape);
+      this.vars.set(name, tf.variable(t, true)); // auto-named: several models may coexist
+      if (!given) t.dispose();
+    };
+    const { nItems, maxLen, dim, layers } = config;
+    add('items', [nItems + 2, dim], 'normal');
+    add('itemBias', [nItems], 'zeros');
+    add('positions', [maxLen, dim], 'normal');
+    add('embNorm.gamma', [dim], 'ones');
+    add('embNorm.beta', [dim], 'zeros');
+    for (let l = 0; l < layers; l++) {
+      for (const w of ['q', 'k', 'v', 'o']) {
+        add(`l${l}.${w}.w`, [dim, dim], 'normal');
+        add(`l${l}.${w}.b`, [dim], 'zeros');
+      }
+      add(`l${l}.ff1.w`, [dim, 4 * dim], 'normal');
+      add(`l${l}.ff1.b`, [4 * dim], 'zeros');
+      add(`l${l}.ff2.w`, [4 * dim, dim], 'normal');
+      add(`l${l}.ff2.b`, [dim], 'zeros');
+      for (const n of ['attNorm', 'ffNorm']) {
+        add(`l${l}.${n}.gamma`, [dim], 'ones');
+        add(`l${l}.${n}.beta`, [dim], 'zeros');
+      }
+    }
+  }
+
+  private v<R extends tf.Rank>(name: string): tf.Tensor<R> {
+    const t = this.vars.get(name);
+    if (!t) throw new Error(`no weight ${name}`);
+    return t as unknown as tf.Tensor<R>;
+  }
+
+  get maskToken(): number {
+    return this.config.nItems + 1;
+  }
+
+  private drop(x: tf.Tensor, training: boolean): tf.Tensor {
+    if (!training || this.config.dropout <= 0) return x;
+    return tf.dropout(x, this.config.dropout, undefined, this.dropoutSeed++);
+  }
+
+  /** Hidden states [B, L, D] for tokens [B, L] (int32). */
+  encode(tokens: tf.Tensor2D, training: boolean): tf.Tensor3D {
+    const { dim, heads, maxLen, arch } = this.config;
+    const [B, L] = tokens.shape;
+    if (L > maxLen) throw new RangeError(`sequence length ${L} exceeds maxLen ${maxLen}`);
+    const dh = dim / heads;
+    const emb = tf.reshape(lookupRows(this.v('items'), tf.reshape(tokens, [-1]) as tf.Tensor1D), [B, L, dim]);
+    const pos = tf.slice(this.v<tf.Rank.R2>('positions'), [maxLen - L, 0], [L, dim]);
+    let x = this.drop(layerNorm(tf.add(emb, pos), this.v('embNorm.gamma'), this.v('embNorm.beta')), training);
+
+    // Additive attention mask: padded keys, and future keys for SASRec.
+    let mask: tf.Tensor = tf.reshape(tf.mul(tf.cast(tf.equal(tokens, 0), 'float32'), -1e9), [B, 1, 1, L]);
+    if (arch === 'sasrec') {
+      const future = tf.sub(1, tf.linalg.bandPart(tf.ones([L, L]), -1, 0)); // 1 above the diagonal
+      mask = tf.add(mask, tf.reshape(tf.mul(future, -1e9), [1, 1, L, L]));
+    }
+    const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, L, heads, dh]), [0, 2, 1, 3]);
+    for (let l = 0; l < this.config.layers; l++) {
+      const p = (n: string) => this.v<tf.Rank.R2>(`l${l}.${n}`);
+      const b = (n: string) => this.v<tf.Rank.R1>(`l${l}.${n}`);
+      const q = split(dense(x, p('q.w'), b('q.b')));
+      const k = split(dense(x, p('k.w'), b('k.b')));
+      const v = split(dense(x, p('v.w'), b('v.b')));
+      const scores = tf.add(tf.div(mm(q, tf.transpose(k, [0, 1, 3, 2])), Math.sqrt(dh)), mask);
+      const att = this.drop(tf.softmax(scores), training);
+      const ctx = tf.reshape(tf.transpose(mm(att, v), [0, 2, 1, 3]), [B, L, dim]);
+      const a = this.drop(dense(ctx, p('o.w'), b('o.b')), training);
+      x = layerNorm(tf.add(x, a), b('attNorm.gamma'), b('attNorm.beta'));
+      const f = this.drop(dense(gelu(dense(x, p('ff1.w'), b('ff1.b'))), p('ff2.w'), b('ff2.b')), training);
+      x = layerNorm(tf.add(x, f), b('ffNorm.gamma'), b('ffNorm.beta'));
+    }
+    return x as tf.Tensor3D;
+  }
+
+  /** Scores of every catalog item for hidden states [M, D]: tied item embeddings + bias. */
+  itemLogits(h: tf.Tensor2D): tf.Tensor2D {
+    const { nItems, dim } = this.config;
+    const w = tf.slice(this.v<tf.Rank.R2>('items'), [1, 0], [nItems, dim]);
+    return tf.add(mmT(h, w), this.v('itemBias')) as tf.Tensor2D;
+  }
+
+  /** The input tokens for scoring the next item after a prompt (dense item indices). */
+  inferenceTokens(prompt: ArrayLike<number>): number[] {
+    const keep = this.config.arch === 'bert4rec' ? this.config.maxLen - 1 : this.config.maxLen;
+    const start = Math.max(0, prompt.length - keep);
+    const toks: number[] = [];
+    for (let i = start; i < prompt.length; i++) toks.push(prompt[i] + 1);
+    if (this.config.arch === 'bert4rec') toks.push(this.maskToken);
+    return toks;
+  }
+
+  /** Next-item scores [B, nItems] for prompts (left-padded to a common length). */
+  scorePrompts(prompts: readonly ArrayLike<number>[]): tf.Tensor2D {
+    return tf.tidy(() => {
+      const seqs = prompts.map((p) => this.inferenceTokens(p));
+      const L = Math.max(1, ...seqs.map((s) => s.length));
+      const flat = new Int32Array(seqs.length * L);
+      seqs.forEach((s, r) => flat.set(s, r * L + (L - s.length)));
+      const h = this.encode(tf.tensor2d(flat, [seqs.length, L], 'int32'), false);
+      const last = tf.reshape(tf.slice(h, [0, L - 1, 0], [seqs.length, 1, this.config.dim]), [seqs.length, this.config.dim]) as tf.Tensor2D;
+      return this.itemLogits(last);
+    });
+  }
+
+  trainable(): tf.Variable[] {
+    return [...this.vars.values()];
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}

@@ -1,0 +1,50 @@
+import type { EvalCases } from '../core/dataset/types.js';
+import type { RecLists } from '../core/metrics/metrics.js';
+import { topKInto } from '../core/vectors/topk.js';
+import type { Ranked, Recommender } from '../recommenders/types.js';
+import type { SeqModel } from './model.js';
+
+/** A trained sequential model behind the project's Recommender interface. */
+export function seqRecommender(model: SeqModel, name: string, config: object): Recommender {
+  const n = model.config.nItems;
+
+  function select(row: Float32Array, prompt: ArrayLike<number>, k: number, out: Int32Array, scores: Float32Array | null, offset: number): void {
+    for (let i = 0; i < prompt.length; i++) row[prompt[i]] = -Infinity;
+    topKInto(row, k, out, scores, offset);
+  }
+
+  return {
+    name,
+    config,
+    recommend(session: Int32Array, k: number): Ranked {
+      const items = new Int32Array(k).fill(-1);
+      const scores = new Float32Array(k).fill(-Infinity);
+      if (session.length === 0) return { items, scores };
+      const t = model.scorePrompts([session]);
+      const row = (t.dataSync() as Float32Array).slice();
+      t.dispose();
+      select(row, session, k, items, scores, 0);
+      return { items, scores };
+    },
+    recommendBatch(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists {
+      const total = cases.targets.length;
+      const out = new Int32Array(total * k).fill(-1);
+      // Batches of similar prompt length (less padding), results written back in case order.
+      const order = Array.from({ length: total }, (_, c) => c).sort(
+        (a, b) => cases.promptOffsets[a + 1] - cases.promptOffsets[a] - (cases.promptOffsets[b + 1] - cases.promptOffsets[b]),
+      );
+      const B = 256;
+      for (let s = 0; s < total; s += B) {
+        const ids = order.slice(s, s + B);
+        const prompts = ids.map((c) => cases.promptItems.subarray(cases.promptOffsets[c], cases.promptOffsets[c + 1]));
+        const t = model.scorePrompts(prompts);
+        const data = t.dataSync() as Float32Array;
+        t.dispose();
+        ids.forEach((c, r) => select(data.subarray(r * n, (r + 1) * n), prompts[r], k, out, null, c * k));
+        onProgress?.(Math.min(total, s + B));
+      }
+      return { k, items: out };
+    },
+    dispose: () => model.dispose(),
+  };
+}
