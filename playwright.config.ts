@@ -1,19 +1,13 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARG } from './e2e/chromium.js';
 
 /**
  * End-to-end tests in Debian's Chromium (never a downloaded browser). WebGPU is exposed by
  * --enable-unsafe-webgpu (SwiftShader's software adapter here); a project without the flag
  * has no WebGPU adapter, which is how the fallback is tested.
  */
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const baseArgs = [
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
-];
+const executablePath = CHROMIUM_PATH;
+const baseArgs = CHROMIUM_ARGS;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -30,7 +24,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    { name: 'webgpu-flag', testIgnore: /no-webgpu\.spec\.ts/, use: { launchOptions: { executablePath, args: [...baseArgs, '--enable-unsafe-webgpu'] } } },
+    { name: 'webgpu-flag', testIgnore: /no-webgpu\.spec\.ts/, use: { launchOptions: { executablePath, args: [...baseArgs, WEBGPU_ARG] } } },
     { name: 'no-webgpu', testMatch: /no-webgpu\.spec\.ts/, use: { launchOptions: { executablePath, args: baseArgs } } },
   ],
   webServer: {

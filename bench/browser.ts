@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARG } from '../e2e/chromium.js';
 import { build, preview } from 'vite';
 import { ROOT } from '../src/node/paths.js';
 import { fmt, formatTable } from '../src/node/table.js';
@@ -25,18 +26,7 @@ function q(xs: number[], p: number): number {
 
 await build({ root: ROOT, logLevel: 'warn' });
 const server = await preview({ root: ROOT, preview: { port: PORT, host: '127.0.0.1', strictPort: true }, logLevel: 'warn' });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--enable-unsafe-webgpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
-  ],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [WEBGPU_ARG, ...CHROMIUM_ARGS] });
 
 interface BackendResult {
   backend: string;

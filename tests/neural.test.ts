@@ -108,7 +108,7 @@ describe('saving and loading a trained model', async () => {
       for (const it of p) expect(Array.from(ra.items)).not.toContain(it);
     }
     expect(() => deserializeModel(text, weights.subarray(0, 100))).toThrow(/^weights\.bin: is 100 bytes/);
-    expect(() => deserializeModel('{"format":"x"}', weights)).toThrow(/^model\.json: not a sequential model file/);
+    expect(() => deserializeModel('{"format":"x"}', weights)).toThrow(/^model\.json: does not match the expected format: format/);
     a.dispose?.();
     b.dispose?.();
   });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { parseJsonFile } from '../core/artifacts/manifest.js';
 import { InputError } from '../core/errors.js';
 import { SeqModel, type SeqModelConfig } from './model.js';
 
@@ -44,20 +45,13 @@ export async function serializeModel(model: SeqModel): Promise<{ json: SeqModelF
 }
 
 export function deserializeModel(jsonText: string, weights: Uint8Array, file = 'model.json'): SeqModel {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(jsonText);
-  } catch (e) {
-    throw new InputError(file, `not valid JSON (${(e as Error).message})`);
-  }
-  const parsed = SeqModelFile.safeParse(raw);
-  if (!parsed.success) throw new InputError(file, `not a sequential model file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const specs = parsed.data.weightsManifest.flatMap((g) => g.weights);
+  const parsed = parseJsonFile(jsonText, file, SeqModelFile);
+  const specs = parsed.weightsManifest.flatMap((g) => g.weights);
   const expected = specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * 4, 0);
   if (weights.byteLength !== expected) throw new InputError('weights.bin', `is ${weights.byteLength} bytes, ${file} describes ${expected}`);
   const buffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
   const tensors = tf.io.decodeWeights(buffer, specs);
-  const model = new SeqModel(parsed.data.config as SeqModelConfig, new Map(Object.entries(tensors)));
+  const model = new SeqModel(parsed.config as SeqModelConfig, new Map(Object.entries(tensors)));
   for (const t of Object.values(tensors)) t.dispose();
   return model;
 }
