@@ -39,10 +39,10 @@ describe('sequential transformers in tfjs (wasm)', async () => {
   const next = prompts.map((p) => (p[2] + 1) % N_ITEMS);
 
   for (const arch of ['sasrec', 'bert4rec'] as const) {
-    it(`${arch} learns "i is followed by i+1" to near-perfect HR@1 in seconds`, () => {
+    it(`${arch} learns "i is followed by i+1" to near-perfect HR@1 in seconds`, async () => {
       const model = new SeqModel({ ...base, arch });
       const before = hitRateAt1(model, prompts, next);
-      const r = trainSeqModel(model, train, { epochs: 80, batchSize: 64, lr: 1e-2, maskProb: 0.3, patience: 10, clipNorm: 5, weightDecay: 0.001 });
+      const r = await trainSeqModel(model, train, { epochs: 80, batchSize: 64, lr: 1e-2, maskProb: 0.3, patience: 10, clipNorm: 5, weightDecay: 0.001 });
       const after = hitRateAt1(model, prompts, next);
       expect(before).toBeLessThan(0.3);
       expect(after).toBeGreaterThanOrEqual(0.9);
@@ -93,7 +93,7 @@ describe('saving and loading a trained model', async () => {
     const { serializeModel, deserializeModel } = await import('../src/neural/io.js');
     const { seqRecommender } = await import('../src/neural/recommender.js');
     const model = new SeqModel({ nItems: 30, maxLen: 8, dim: 16, layers: 2, heads: 2, dropout: 0.1, seed: 9, arch: 'bert4rec' });
-    trainSeqModel(model, sessionsOf(cyclicSessions(200)), { epochs: 2, batchSize: 32, lr: 1e-2 });
+    await trainSeqModel(model, sessionsOf(cyclicSessions(200)), { epochs: 2, batchSize: 32, lr: 1e-2 });
     const { json, weights } = await serializeModel(model);
     const text = JSON.stringify(json);
     const again = deserializeModel(text, weights);

@@ -32,6 +32,8 @@ export class SeqModel {
   constructor(
     readonly config: SeqModelConfig,
     weights?: ReadonlyMap<string, tf.Tensor>,
+    /** Initial item rows [nItems, dim] (LLM initialisation); padding and [MASK] rows stay random. */
+    itemInit?: Float32Array,
   ) {
     if (config.dim % config.heads !== 0) throw new RangeError(`dim ${config.dim} must be divisible by heads ${config.heads}`);
     this.dropoutSeed = config.seed * 7919;
@@ -53,6 +55,13 @@ export class SeqModel {
     };
     const { nItems, maxLen, dim, layers } = config;
     add('items', [nItems + 2, dim], 'normal');
+    if (itemInit && !weights?.has('items')) {
+      if (itemInit.length !== nItems * dim) throw new RangeError(`item init has ${itemInit.length} values, expected ${nItems} x ${dim}`);
+      const table = this.vars.get('items')!;
+      const data = (table.dataSync() as Float32Array).slice();
+      data.set(itemInit, dim); // rows 1..nItems
+      table.assign(tf.tensor2d(data, [nItems + 2, dim]));
+    }
     add('itemBias', [nItems], 'zeros');
     add('positions', [maxLen, dim], 'normal');
     add('embNorm.gamma', [dim], 'ones');

@@ -48,7 +48,8 @@ export interface EpochLog {
 
 export interface TrainHooks {
   onBatch?(epoch: number, batch: number, batches: number, loss: number): void;
-  onEpoch?(log: EpochLog): void;
+  /** After each epoch; `improved` says the model now holds a new best (e.g. to save it). */
+  onEpoch?(log: EpochLog, improved: boolean): void;
 }
 
 interface Seq {
@@ -174,7 +175,12 @@ export interface TrainResult {
   readonly seconds: number;
 }
 
-export function trainSeqModel(model: SeqModel, train: SessionSet, config: Partial<TrainConfig> = {}, hooks: TrainHooks = {}): TrainResult {
+export async function trainSeqModel(
+  model: SeqModel,
+  train: SessionSet,
+  config: Partial<TrainConfig> = {},
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
   const cfg: TrainConfig = { ...TRAIN_DEFAULTS, ...config };
   const { fit, val } = innerSplit(train, cfg);
   const rand = mulberry32(cfg.seed);
@@ -191,7 +197,7 @@ export function trainSeqModel(model: SeqModel, train: SessionSet, config: Partia
       const te = performance.now();
       const batches = makeBatches(fit, model.config.arch === 'bert4rec' ? model.config.maxLen : model.config.maxLen + 1, cfg.batchSize, rand);
       let lossSum = 0;
-      batches.forEach((batch, bi) => {
+      for (const [bi, batch] of batches.entries()) {
         const { flat, L, flatPositions, targets } = batchTensors(model, batch, cfg, rand);
         const loss = tf.tidy(() => {
           const tokens = tf.tensor2d(flat, [batch.length, L], 'int32');
@@ -209,19 +215,20 @@ export function trainSeqModel(model: SeqModel, train: SessionSet, config: Partia
         });
         lossSum += loss;
         hooks.onBatch?.(epoch, bi + 1, batches.length, lossSum / (bi + 1));
-      });
+        await new Promise((r) => setTimeout(r, 0)); // let progress output and checkpoint writes run
+      }
       const valNdcg20 = validationNdcg(model, val);
       const log: EpochLog = { epoch, loss: lossSum / Math.max(1, batches.length), valNdcg20, seconds: (performance.now() - te) / 1000 };
       history.push(log);
-      hooks.onEpoch?.(log);
-      if (valNdcg20 > best) {
+      const improved = valNdcg20 > best;
+      if (improved) {
         best = valNdcg20;
         bestEpoch = epoch;
         bestWeights?.forEach((t) => t.dispose());
         bestWeights = new Map([...model.vars].map(([k, v]) => [k, tf.clone(v)]));
-      } else if (epoch - bestEpoch >= cfg.patience) {
-        break;
       }
+      hooks.onEpoch?.(log, improved);
+      if (!improved && epoch - bestEpoch >= cfg.patience) break;
     }
     if (bestWeights) for (const [k, t] of bestWeights) model.vars.get(k)?.assign(t);
   } finally {

@@ -362,6 +362,86 @@ program
   });
 
 program
+  .command('train')
+  .description('train a sequential model (BERT4Rec, SASRec and their LLM-initialised twins) with early stopping on inner validation')
+  .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
+  .requiredOption('--model <name>', 'bert4rec, llm2bert4rec, sasrec or llm2sasrec')
+  .option('--config <file>', 'JSON config (partial; merged over the model\'s defaults)')
+  .option('--epochs <n>', 'at most this many epochs', positiveInt)
+  .option('--permute', 'control run: shuffle the LLM embeddings across items before initialising')
+  .option('--name <name>', 'artifact folder under public/models/<dataset>/ (default: the model name, "-permuted" for --permute)')
+  .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
+  .option('--quiet', 'no progress bar')
+  .addHelpText('after', '\nWrites <name>/model.json + weights.bin (the best epoch, saved as it improves) and <name>/train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics).')
+  .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; quiet?: boolean }) => {
+    const { isSeqModelName, SEQ_PRESETS, SEQ_MODEL_NAMES, SeqTrainConfig, llmItemInit } = await import('../neural/presets.js');
+    const { SeqModel } = await import('../neural/model.js');
+    const { trainSeqModel } = await import('../neural/train.js');
+    const { serializeModel } = await import('../neural/io.js');
+    const { seqRecommender } = await import('../neural/recommender.js');
+    const { recommendAll } = await import('../recommenders/types.js');
+    if (!isSeqModelName(o.model)) throw new InvalidArgumentError(`unknown sequential model "${o.model}" (models: ${SEQ_MODEL_NAMES.join(', ')})`);
+    const fromFile = o.config ? readJsonFile(o.config) : {};
+    const merged = { ...SEQ_PRESETS[o.model], ...(fromFile as object), ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.permute ? { permuteEmbeddings: true } : {}) };
+    const parsed = SeqTrainConfig.safeParse(merged);
+    if (!parsed.success) throw new InputError(o.config ?? 'config', `invalid config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const cfg = parsed.data;
+    const name = o.name ?? `${o.model}${cfg.permuteEmbeddings ? '-permuted' : ''}`;
+    info(`tfjs backend: ${await initTfjs()}`);
+    const { registerGradients } = await import('./tfjs-setup.js');
+    await registerGradients();
+    const dataset = loadDataset(o.dataset);
+    const p = makeProtocol(dataset);
+    const nItems = dataset.catalog.ids.length;
+    let init: Float32Array | undefined;
+    if (cfg.llmInit !== 'none') {
+      const e = loadEmbeddings(o.dataset, dataset.catalog, o.embeddings);
+      init = llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed).data;
+      info(`item table initialised from ${e.entry.name} (${cfg.llmInit}${cfg.permuteEmbeddings ? ', permuted across items' : ''})`);
+    }
+    const model = new SeqModel({ arch: cfg.arch, nItems, maxLen: cfg.maxLen, dim: cfg.dim, layers: cfg.layers, heads: cfg.heads, dropout: cfg.dropout, seed: cfg.seed }, undefined, init);
+    const dir = join(MODELS_DIR, o.dataset, name);
+    mkdirSync(dir, { recursive: true });
+    out(`training ${name} on ${p.split.stats.trainSessions} sessions: ${JSON.stringify(cfg)}`);
+    let bar = progressBar(`${name} epoch 1`, 1, o.quiet);
+    let saving: Promise<void> = Promise.resolve();
+    const result = await trainSeqModel(
+      model,
+      p.split.train,
+      { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, patience: cfg.patience, seed: cfg.seed },
+      {
+        onBatch: (epoch, b, n) => {
+          if (b === 1) {
+            bar.stop();
+            bar = progressBar(`${name} epoch ${epoch}`, n, o.quiet);
+          }
+          bar.update(b);
+        },
+        onEpoch: (log, improved) => {
+          bar.stop();
+          out(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}, validation NDCG@20 ${log.valNdcg20.toFixed(4)}, ${log.seconds.toFixed(0)} s${improved ? ' (best so far, saved)' : ''}`);
+          if (improved) {
+            saving = saving.then(async () => {
+              const { json, weights } = await serializeModel(model);
+              writeFileSync(join(dir, 'model.json'), `${JSON.stringify(json)}\n`);
+              writeFileSync(join(dir, 'weights.bin'), weights);
+            });
+          }
+        },
+      },
+    );
+    await saving;
+    const rec = seqRecommender(model, name, cfg);
+    const lists = recommendAll(rec, p.split.test, Math.max(...p.cutoffs));
+    const metrics = scoreLists(p, lists, p.split.test.targets);
+    writeJson(join(dir, 'train-log.json'), { model: name, config: cfg, bestEpoch: result.bestEpoch, bestValNdcg20: result.bestValNdcg20, trainSeconds: result.seconds, history: result.history, test: { sessions: p.split.test.targets.length, metrics } });
+    out(`best epoch ${result.bestEpoch} (validation NDCG@20 ${result.bestValNdcg20.toFixed(4)}), ${(result.seconds / 60).toFixed(1)} min`);
+    out(metricsTable([{ label: name, metrics }], p.cutoffs));
+    out(`wrote ${relative(ROOT, dir)}/model.json, weights.bin, train-log.json`);
+    rec.dispose?.();
+  });
+
+program
   .command('models')
   .description('list the models and their default configs')
   .action(() => {
