@@ -113,3 +113,47 @@ describe('saving and loading a trained model', async () => {
     b.dispose?.();
   });
 });
+
+describe('resuming training', async () => {
+  await initTfjs();
+  await registerGradients();
+  it('continuing from an epoch checkpoint gives exactly the uninterrupted run', async () => {
+    const { SeqModel } = await import('../src/neural/model.js');
+    const { disposeCheckpoint } = await import('../src/neural/train.js');
+    type Cp = import('../src/neural/train.js').TrainCheckpoint;
+    const cfg = { nItems: 30, maxLen: 8, dim: 16, layers: 1, heads: 2, dropout: 0.2, seed: 5, arch: 'bert4rec' as const };
+    const data = sessionsOf(cyclicSessions(300, 7));
+    const train = { epochs: 4, batchSize: 32, lr: 5e-3, patience: 10 };
+
+    const straight = new SeqModel(cfg);
+    const full = await trainSeqModel(straight, data, train);
+
+    // Interrupted after epoch 2: the checkpoint goes to disk, and a fresh model resumes from it.
+    const { saveCheckpoint, loadCheckpoint } = await import('../src/node/train-checkpoint.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const first = new SeqModel(cfg);
+    await trainSeqModel(first, data, { ...train, epochs: 2 }, { onCheckpoint: (cp) => saveCheckpoint(dir, { cfg, train }, cp) });
+    expect(() => loadCheckpoint(dir, { other: true })).toThrow(/different config/);
+    const kept: Cp | null = loadCheckpoint(dir, { cfg, train });
+    expect(kept?.epoch).toBe(2);
+    const resumed = new SeqModel(cfg);
+    const rest = await trainSeqModel(resumed, data, train, {}, kept!);
+    expect(rest.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+    rest.history.forEach((h, i) => {
+      expect(h.loss).toBeCloseTo(full.history[i].loss, 4);
+      expect(h.valNdcg20).toBeCloseTo(full.history[i].valNdcg20, 4);
+    });
+    for (const [k, v] of straight.vars) {
+      const a = v.dataSync();
+      const b = resumed.vars.get(k)!.dataSync();
+      let d = 0;
+      for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+      expect(d, k).toBeLessThan(1e-4);
+    }
+    disposeCheckpoint(kept!);
+    [straight, first, resumed].forEach((m) => m.dispose());
+  });
+});

@@ -29,6 +29,11 @@ export class SeqModel {
   readonly vars = new Map<string, tf.Variable>();
   private dropoutSeed: number;
 
+  /** Restarts the dropout stream (per epoch), so a resumed run draws the same masks. */
+  reseedDropout(seed: number): void {
+    this.dropoutSeed = seed;
+  }
+
   constructor(
     readonly config: SeqModelConfig,
     weights?: ReadonlyMap<string, tf.Tensor>,

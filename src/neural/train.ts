@@ -168,6 +168,19 @@ function clipByGlobalNorm(grads: tf.NamedTensorMap, clip: number): tf.NamedTenso
   });
 }
 
+/** Everything needed to continue a run exactly where an epoch ended. */
+export interface TrainCheckpoint {
+  readonly epoch: number;
+  readonly history: EpochLog[];
+  readonly best: number;
+  readonly bestEpoch: number;
+  /** The model's weights after `epoch`, by weight name. */
+  readonly weights: Map<string, tf.Tensor>;
+  readonly bestWeights: Map<string, tf.Tensor> | null;
+  /** Adam's state, keyed by weight name ("<name>/m", "<name>/v") plus "iter". */
+  readonly optimizer: Map<string, tf.Tensor>;
+}
+
 export interface TrainResult {
   readonly history: EpochLog[];
   readonly bestEpoch: number;
@@ -175,26 +188,56 @@ export interface TrainResult {
   readonly seconds: number;
 }
 
+async function optimizerState(optimizer: tf.AdamOptimizer, model: SeqModel): Promise<Map<string, tf.Tensor>> {
+  const byVarName = new Map([...model.vars].map(([k, v]) => [v.name, k]));
+  const out = new Map<string, tf.Tensor>();
+  for (const { name, tensor } of await optimizer.getWeights()) {
+    const slash = name.lastIndexOf('/');
+    const key = slash > 0 ? byVarName.get(name.slice(0, slash)) : undefined;
+    out.set(key ? `${key}${name.slice(slash)}` : name, tf.clone(tensor));
+  }
+  return out;
+}
+
+async function restoreOptimizer(optimizer: tf.AdamOptimizer, model: SeqModel, state: Map<string, tf.Tensor>): Promise<void> {
+  // Order matters (iterations first, then first and second moments in variable order): keep it.
+  const named: { name: string; tensor: tf.Tensor }[] = [];
+  for (const [key, tensor] of state) {
+    const slash = key.lastIndexOf('/');
+    const v = slash > 0 ? model.vars.get(key.slice(0, slash)) : undefined;
+    named.push({ name: v ? `${v.name}${key.slice(slash)}` : key, tensor });
+  }
+  await optimizer.setWeights(named);
+}
+
 export async function trainSeqModel(
   model: SeqModel,
   train: SessionSet,
   config: Partial<TrainConfig> = {},
-  hooks: TrainHooks = {},
+  hooks: TrainHooks & { onCheckpoint?(cp: TrainCheckpoint): Promise<void> | void } = {},
+  resume?: TrainCheckpoint,
 ): Promise<TrainResult> {
   const cfg: TrainConfig = { ...TRAIN_DEFAULTS, ...config };
   const { fit, val } = innerSplit(train, cfg);
-  const rand = mulberry32(cfg.seed);
   const optimizer = tf.train.adam(cfg.lr);
   const vars = model.trainable();
   const decayed = vars.filter((v) => v.shape.length === 2); // matrices and embeddings, not biases/norms
-  const history: EpochLog[] = [];
-  let best = -1;
-  let bestEpoch = 0;
-  let bestWeights: Map<string, tf.Tensor> | null = null;
+  const history: EpochLog[] = resume ? [...resume.history] : [];
+  let best = resume?.best ?? -1;
+  let bestEpoch = resume?.bestEpoch ?? 0;
+  let bestWeights: Map<string, tf.Tensor> | null = resume?.bestWeights ? new Map([...resume.bestWeights].map(([k, t]) => [k, tf.clone(t)])) : null;
+  if (resume) {
+    for (const [k, t] of resume.weights) model.vars.get(k)?.assign(t);
+    await restoreOptimizer(optimizer, model, resume.optimizer);
+  }
+  const stoppedEarly = resume !== undefined && resume.epoch - resume.bestEpoch >= cfg.patience;
   const t0 = performance.now();
   try {
-    for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+    for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= cfg.epochs && !stoppedEarly; epoch++) {
       const te = performance.now();
+      // Per-epoch random streams: a resumed run draws exactly what an uninterrupted one would.
+      const rand = mulberry32((cfg.seed * 7919 + epoch) >>> 0);
+      model.reseedDropout(cfg.seed * 104729 + epoch * 1000003);
       const batches = makeBatches(fit, model.config.arch === 'bert4rec' ? model.config.maxLen : model.config.maxLen + 1, cfg.batchSize, rand);
       let lossSum = 0;
       for (const [bi, batch] of batches.entries()) {
@@ -228,6 +271,22 @@ export async function trainSeqModel(
         bestWeights = new Map([...model.vars].map(([k, v]) => [k, tf.clone(v)]));
       }
       hooks.onEpoch?.(log, improved);
+      if (hooks.onCheckpoint) {
+        const cp: TrainCheckpoint = {
+          epoch,
+          history: [...history],
+          best,
+          bestEpoch,
+          weights: new Map([...model.vars].map(([k, v]) => [k, tf.clone(v)])),
+          bestWeights: bestWeights ? new Map([...bestWeights].map(([k, t]) => [k, tf.clone(t)])) : null,
+          optimizer: await optimizerState(optimizer, model),
+        };
+        try {
+          await hooks.onCheckpoint(cp);
+        } finally {
+          disposeCheckpoint(cp);
+        }
+      }
       if (!improved && epoch - bestEpoch >= cfg.patience) break;
     }
     if (bestWeights) for (const [k, t] of bestWeights) model.vars.get(k)?.assign(t);
@@ -236,4 +295,10 @@ export async function trainSeqModel(
     optimizer.dispose();
   }
   return { history, bestEpoch, bestValNdcg20: best, seconds: (performance.now() - t0) / 1000 };
+}
+
+export function disposeCheckpoint(cp: TrainCheckpoint): void {
+  cp.weights.forEach((t) => t.dispose());
+  cp.bestWeights?.forEach((t) => t.dispose());
+  cp.optimizer.forEach((t) => t.dispose());
 }

@@ -371,14 +371,16 @@ program
   .option('--permute', 'control run: shuffle the LLM embeddings across items before initialising')
   .option('--name <name>', 'artifact folder under public/models/<dataset>/ (default: the model name, "-permuted" for --permute)')
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
+  .option('--resume', 'continue from the last finished epoch of an interrupted run (same config)')
   .option('--quiet', 'no progress bar')
-  .addHelpText('after', '\nWrites <name>/model.json + weights.bin (the best epoch, saved as it improves) and <name>/train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics).')
-  .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; quiet?: boolean }) => {
+  .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nWrites <name>/model.json + weights.bin (the best epoch, saved as it improves) and <name>/train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics).')
+  .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; quiet?: boolean }) => {
     const { isSeqModelName, SEQ_PRESETS, SEQ_MODEL_NAMES, SeqTrainConfig, llmItemInit } = await import('../neural/presets.js');
     const { SeqModel } = await import('../neural/model.js');
     const { trainSeqModel } = await import('../neural/train.js');
     const { serializeModel } = await import('../neural/io.js');
     const { seqRecommender } = await import('../neural/recommender.js');
+    const { loadCheckpoint, saveCheckpoint } = await import('./train-checkpoint.js');
     const { recommendAll } = await import('../recommenders/types.js');
     if (!isSeqModelName(o.model)) throw new InvalidArgumentError(`unknown sequential model "${o.model}" (models: ${SEQ_MODEL_NAMES.join(', ')})`);
     const fromFile = o.config ? readJsonFile(o.config) : {};
@@ -402,6 +404,9 @@ program
     const model = new SeqModel({ arch: cfg.arch, nItems, maxLen: cfg.maxLen, dim: cfg.dim, layers: cfg.layers, heads: cfg.heads, dropout: cfg.dropout, seed: cfg.seed }, undefined, init);
     const dir = join(MODELS_DIR, o.dataset, name);
     mkdirSync(dir, { recursive: true });
+    const cpDir = join(ROOT, '.cache', 'train', o.dataset, name);
+    const resume = o.resume ? loadCheckpoint(cpDir, cfg) : null;
+    if (o.resume) info(resume ? `resuming after epoch ${resume.epoch} from ${relative(ROOT, cpDir)}` : `no checkpoint in ${relative(ROOT, cpDir)}: starting from scratch`);
     out(`training ${name} on ${p.split.stats.trainSessions} sessions: ${JSON.stringify(cfg)}`);
     let bar = progressBar(`${name} epoch 1`, 1, o.quiet);
     let saving: Promise<void> = Promise.resolve();
@@ -428,7 +433,9 @@ program
             });
           }
         },
+        onCheckpoint: (cp) => saveCheckpoint(cpDir, cfg, cp),
       },
+      resume ?? undefined,
     );
     await saving;
     const rec = seqRecommender(model, name, cfg);
