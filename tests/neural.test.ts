@@ -30,7 +30,7 @@ function hitRateAt1(model: SeqModel, prompts: number[][], next: number[]): numbe
   return hits / prompts.length;
 }
 
-describe('sequential transformers in tfjs (wasm)', async () => {
+describe('sequential models in tfjs (wasm)', async () => {
   await initTfjs();
   await registerGradients();
   const base = { nItems: N_ITEMS, maxLen: 8, dim: 32, layers: 1, heads: 2, dropout: 0, seed: 3 };
@@ -38,9 +38,9 @@ describe('sequential transformers in tfjs (wasm)', async () => {
   const prompts = Array.from({ length: N_ITEMS }, (_, i) => [i, (i + 1) % N_ITEMS, (i + 2) % N_ITEMS]);
   const next = prompts.map((p) => (p[2] + 1) % N_ITEMS);
 
-  for (const arch of ['sasrec', 'bert4rec'] as const) {
+  for (const arch of ['sasrec', 'bert4rec', 'gru4rec'] as const) {
     it(`${arch} learns "i is followed by i+1" to near-perfect HR@1 in seconds`, async () => {
-      const model = new SeqModel({ ...base, arch });
+      const model = new SeqModel({ ...base, arch, hidden: 48 });
       const before = hitRateAt1(model, prompts, next);
       const r = await trainSeqModel(model, train, { epochs: 80, batchSize: 64, lr: 1e-2, maskProb: 0.3, patience: 10, clipNorm: 5, weightDecay: 0.001 });
       const after = hitRateAt1(model, prompts, next);
@@ -88,17 +88,17 @@ describe('sequential transformers in tfjs (wasm)', async () => {
 describe('saving and loading a trained model', async () => {
   await initTfjs();
   await registerGradients();
-  it('reloads from model.json + weights.bin with the same recommendations', async () => {
+  for (const arch of ['bert4rec', 'gru4rec'] as const) it(`${arch} reloads from model.json + weights.bin with the same recommendations`, async () => {
     const { SeqModel } = await import('../src/neural/model.js');
     const { serializeModel, deserializeModel } = await import('../src/neural/io.js');
     const { seqRecommender } = await import('../src/neural/recommender.js');
-    const model = new SeqModel({ nItems: 30, maxLen: 8, dim: 16, layers: 2, heads: 2, dropout: 0.1, seed: 9, arch: 'bert4rec' });
+    const model = new SeqModel({ nItems: 30, maxLen: 8, dim: 16, layers: 2, heads: 2, dropout: 0.1, seed: 9, arch, hidden: 24 });
     await trainSeqModel(model, sessionsOf(cyclicSessions(200)), { epochs: 2, batchSize: 32, lr: 1e-2 });
     const { json, weights } = await serializeModel(model);
     const text = JSON.stringify(json);
     const again = deserializeModel(text, weights);
-    const a = seqRecommender(model, 'bert4rec', {});
-    const b = seqRecommender(again, 'bert4rec', {});
+    const a = seqRecommender(model, arch, {});
+    const b = seqRecommender(again, arch, {});
     for (const p of [[1, 2, 3], [7], [20, 21, 22, 23, 24, 25, 26, 27, 28]]) {
       const s = Int32Array.from(p);
       const ra = a.recommend(s, 10);

@@ -13,7 +13,7 @@ export const SeqModelFile = z.object({
   format: z.literal('llmseqrec-seqmodel'),
   version: z.literal(1),
   config: z.object({
-    arch: z.enum(['bert4rec', 'sasrec']),
+    arch: z.enum(['bert4rec', 'sasrec', 'gru4rec']),
     nItems: z.number().int().positive(),
     maxLen: z.number().int().positive(),
     dim: z.number().int().positive(),
@@ -21,6 +21,7 @@ export const SeqModelFile = z.object({
     heads: z.number().int().positive(),
     dropout: z.number().min(0).max(1),
     seed: z.number().int(),
+    hidden: z.number().int().positive().optional(),
   }),
   weightsManifest: z.array(
     z.object({

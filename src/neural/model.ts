@@ -3,13 +3,13 @@ import { gaussian, mulberry32 } from '../core/vectors/random.js';
 import { dense, gelu, layerNorm, lookupRows, mm, mmT } from './ops.js';
 
 /**
- * BERT4Rec and SASRec as plain tfjs variables and ops (no Layers API), so the same code trains
+ * BERT4Rec, SASRec and GRU4Rec as plain tfjs variables and ops (no Layers API), so the same code trains
  * in Node and scores in the browser, and the weights save as one tfjs weights bundle.
  * Tokens: 0 = padding, 1..nItems = catalog item (dense index + 1), nItems + 1 = [MASK].
  * Sequences are left-padded; positions count from the end, so the last item always has the
  * same position embedding whatever the sequence length.
  */
-export type SeqArch = 'bert4rec' | 'sasrec';
+export type SeqArch = 'bert4rec' | 'sasrec' | 'gru4rec';
 
 export interface SeqModelConfig {
   readonly arch: SeqArch;
@@ -21,6 +21,8 @@ export interface SeqModelConfig {
   readonly heads: number;
   readonly dropout: number;
   readonly seed: number;
+  /** GRU4Rec's hidden size (default: dim). */
+  readonly hidden?: number;
 }
 
 export const INIT_STD = 0.02;
@@ -71,6 +73,17 @@ export class SeqModel {
     add('positions', [maxLen, dim], 'normal');
     add('embNorm.gamma', [dim], 'ones');
     add('embNorm.beta', [dim], 'zeros');
+    if (config.arch === 'gru4rec') {
+      const H = config.hidden ?? dim;
+      for (const g of ['z', 'r', 'n']) {
+        add(`gru.${g}.w`, [dim, H], 'normal');
+        add(`gru.${g}.u`, [H, H], 'normal');
+        add(`gru.${g}.b`, [H], 'zeros');
+      }
+      add('gru.out.w', [H, dim], 'normal');
+      add('gru.out.b', [dim], 'zeros');
+      return;
+    }
     for (let l = 0; l < layers; l++) {
       for (const w of ['q', 'k', 'v', 'o']) {
         add(`l${l}.${w}.w`, [dim, dim], 'normal');
@@ -110,6 +123,7 @@ export class SeqModel {
     const dh = dim / heads;
     const emb = tf.reshape(lookupRows(this.v('items'), tf.reshape(tokens, [-1]) as tf.Tensor1D), [B, L, dim]);
     const pos = tf.slice(this.v<tf.Rank.R2>('positions'), [maxLen - L, 0], [L, dim]);
+    if (arch === 'gru4rec') return this.encodeGru(tokens, this.drop(emb, training) as tf.Tensor3D, training);
     let x = this.drop(layerNorm(tf.add(emb, pos), this.v('embNorm.gamma'), this.v('embNorm.beta')), training);
 
     // Additive attention mask: padded keys, and future keys for SASRec.
@@ -136,6 +150,38 @@ export class SeqModel {
     return x as tf.Tensor3D;
   }
 
+  /**
+   * GRU over the (left-padded) sequence; padding steps keep the state. Outputs are projected
+   * back to the item-embedding width for the tied output layer. tanh(x) is computed as
+   * 2σ(2x) - 1 (exact; tanh is ~10x slower than sigmoid on wasm).
+   */
+  private encodeGru(tokens: tf.Tensor2D, x: tf.Tensor3D, training: boolean): tf.Tensor3D {
+    const [B, L] = tokens.shape;
+    const H = this.config.hidden ?? this.config.dim;
+    const g = (n: string) => this.v<tf.Rank.R2>(`gru.${n}`);
+    const bias = (n: string) => this.v<tf.Rank.R1>(`gru.${n}`);
+    const tanh = (t: tf.Tensor) => tf.sub(tf.mul(tf.sigmoid(tf.mul(t, 2)), 2), 1);
+    // Input projections for every step at once.
+    const xz = dense(x, g('z.w'), bias('z.b'));
+    const xr = dense(x, g('r.w'), bias('r.b'));
+    const xn = dense(x, g('n.w'), bias('n.b'));
+    const real = tf.cast(tf.notEqual(tokens, 0), 'float32');
+    let h: tf.Tensor = tf.zeros([B, H]);
+    const outs: tf.Tensor[] = [];
+    for (let t = 0; t < L; t++) {
+      const at = (a: tf.Tensor) => tf.reshape(tf.slice(a, [0, t, 0], [B, 1, H]), [B, H]);
+      const z = tf.sigmoid(tf.add(at(xz), mm(h, g('z.u'))));
+      const r = tf.sigmoid(tf.add(at(xr), mm(h, g('r.u'))));
+      const n = tanh(tf.add(at(xn), tf.mul(r, mm(h, g('n.u')))));
+      const next = tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h));
+      const m = tf.reshape(tf.slice(real, [0, t], [B, 1]), [B, 1]);
+      h = tf.add(tf.mul(m, next), tf.mul(tf.sub(1, m), h));
+      outs.push(h);
+    }
+    const seq = this.drop(tf.stack(outs, 1), training);
+    return dense(seq, g('out.w'), bias('out.b')) as tf.Tensor3D;
+  }
+
   /** Scores of every catalog item for hidden states [M, D]: tied item embeddings + bias. */
   itemLogits(h: tf.Tensor2D): tf.Tensor2D {
     const { nItems, dim } = this.config;
@@ -145,7 +191,7 @@ export class SeqModel {
 
   /** The input tokens for scoring the next item after a prompt (dense item indices). */
   inferenceTokens(prompt: ArrayLike<number>): number[] {
-    const keep = this.config.arch === 'bert4rec' ? this.config.maxLen - 1 : this.config.maxLen;
+    const keep = this.config.arch === 'bert4rec' ? this.config.maxLen - 1 : this.config.maxLen; // SASRec and GRU4Rec: the last N items
     const start = Math.max(0, prompt.length - keep);
     const toks: number[] = [];
     for (let i = start; i < prompt.length; i++) toks.push(prompt[i] + 1);

@@ -11,7 +11,9 @@ import { INIT_STD, type SeqArch } from './model.js';
  */
 export const SeqTrainConfig = z
   .object({
-    arch: z.enum(['bert4rec', 'sasrec']),
+    arch: z.enum(['bert4rec', 'sasrec', 'gru4rec']),
+    /** GRU4Rec's hidden size (ignored by the transformers). */
+    hidden: z.number().int().positive(),
     /** Item table initialised from the LLM embeddings reduced to `dim` (the LLM2* models). */
     llmInit: z.enum(['none', 'pca', 'random']),
     /** Control: shuffle the embeddings across items before initialising (the gain should vanish). */
@@ -38,6 +40,7 @@ const bert: SeqTrainConfig = {
   llmInit: 'none',
   permuteEmbeddings: false,
   maxLen: 20,
+  hidden: 128,
   dim: 64,
   layers: 2,
   heads: 2,
@@ -53,11 +56,15 @@ const bert: SeqTrainConfig = {
 };
 const sas: SeqTrainConfig = { ...bert, arch: 'sasrec', layers: 1, heads: 1, dropout: 0.3, batchSize: 128, weightDecay: 0, clipNorm: 100 };
 
+const gru: SeqTrainConfig = { ...sas, arch: 'gru4rec', layers: 1, heads: 1, dropout: 0.2, hidden: 96 };
+
 export const SEQ_PRESETS = {
   bert4rec: bert,
   llm2bert4rec: { ...bert, llmInit: 'pca' },
   sasrec: sas,
   llm2sasrec: { ...sas, llmInit: 'pca' },
+  gru4rec: gru,
+  llm2gru4rec: { ...gru, llmInit: 'pca' },
 } as const satisfies Record<string, SeqTrainConfig>;
 export type SeqModelName = keyof typeof SEQ_PRESETS;
 export const SEQ_MODEL_NAMES = Object.keys(SEQ_PRESETS) as SeqModelName[];

@@ -365,7 +365,7 @@ program
   .command('train')
   .description('train a sequential model (BERT4Rec, SASRec and their LLM-initialised twins) with early stopping on inner validation')
   .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
-  .requiredOption('--model <name>', 'bert4rec, llm2bert4rec, sasrec or llm2sasrec')
+  .requiredOption('--model <name>', 'bert4rec, llm2bert4rec, sasrec, llm2sasrec, gru4rec or llm2gru4rec')
   .option('--config <file>', 'JSON config (partial; merged over the model\'s defaults)')
   .option('--epochs <n>', 'at most this many epochs', positiveInt)
   .option('--permute', 'control run: shuffle the LLM embeddings across items before initialising')
@@ -401,7 +401,11 @@ program
       init = llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed).data;
       info(`item table initialised from ${e.entry.name} (${cfg.llmInit}${cfg.permuteEmbeddings ? ', permuted across items' : ''})`);
     }
-    const model = new SeqModel({ arch: cfg.arch, nItems, maxLen: cfg.maxLen, dim: cfg.dim, layers: cfg.layers, heads: cfg.heads, dropout: cfg.dropout, seed: cfg.seed }, undefined, init);
+    const model = new SeqModel(
+      { arch: cfg.arch, nItems, maxLen: cfg.maxLen, dim: cfg.dim, layers: cfg.layers, heads: cfg.heads, dropout: cfg.dropout, seed: cfg.seed, hidden: cfg.hidden },
+      undefined,
+      init,
+    );
     const dir = join(MODELS_DIR, o.dataset, name);
     mkdirSync(dir, { recursive: true });
     const cpDir = join(ROOT, '.cache', 'train', o.dataset, name);
