@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { denseMatrix, type DenseMatrix } from '../core/vectors/matrix.js';
 import { mulberry32 } from '../core/vectors/random.js';
 import { reduceDims } from '../core/vectors/reduce.js';
-import { INIT_STD, type SeqArch } from './model.js';
+import { INIT_STD } from './model.js';
 
 /**
  * Configurations of the sequential models. The paper's Beauty settings (BERT4Rec emb 512,
@@ -104,8 +104,4 @@ export function llmItemInit(embeddings: DenseMatrix, dim: number, method: 'pca' 
   const std = Math.sqrt(Math.max(1e-12, sq / n - (sum / n) ** 2));
   for (let i = 0; i < out.length; i++) out[i] *= INIT_STD / std;
   return denseMatrix(e.rows, dim, out);
-}
-
-export function archOf(c: SeqTrainConfig): SeqArch {
-  return c.arch;
 }

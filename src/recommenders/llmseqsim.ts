@@ -1,5 +1,6 @@
 import type { EvalCases } from '../core/dataset/types.js';
 import type { RecLists } from '../core/metrics/metrics.js';
+import { aggregateSession } from '../core/session/aggregate.js';
 import { type Decay, decayWeights } from '../core/session/decay.js';
 import { type DenseMatrix, jsDotKernel, normalizeRows, rowNorms } from '../core/vectors/matrix.js';
 import { type DimReduction, reduceDims } from '../core/vectors/reduce.js';
@@ -52,21 +53,7 @@ export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSE
   const kernel = (data.dotKernel ?? jsDotKernel)(scored);
 
   function sessionEmbedding(session: ArrayLike<number>, out: Float32Array): void {
-    out.fill(0);
-    const L = session.length;
-    if (L === 0) return;
-    if (config.aggregation === 'last') {
-      out.set(reduced.data.subarray(session[L - 1] * d, (session[L - 1] + 1) * d));
-      return;
-    }
-    const w = decayWeights(config.decay, L);
-    let wsum = 0;
-    for (let p = 0; p < L; p++) {
-      const base = session[p] * d;
-      wsum += w[p];
-      for (let c = 0; c < d; c++) out[c] += w[p] * reduced.data[base + c];
-    }
-    for (let c = 0; c < d; c++) out[c] /= wsum;
+    aggregateSession(session, config.aggregation, config.decay, reduced, out);
   }
 
   /** Turns raw dot products of query q into the configured similarity, in place. */

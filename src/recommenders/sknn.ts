@@ -1,6 +1,7 @@
 import { sessionsByLastTime } from '../core/dataset/split.js';
 import type { SessionSet } from '../core/dataset/types.js';
-import { type Decay, decayWeight, decayWeights } from '../core/session/decay.js';
+import { aggregateSession } from '../core/session/aggregate.js';
+import { type Decay, decayWeights } from '../core/session/decay.js';
 import { mulberry32 } from '../core/vectors/random.js';
 import { topKInto } from '../core/vectors/topk.js';
 import type { Ranked, Recommender, TrainingData } from './types.js';
@@ -181,7 +182,7 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
     sessNorm = new Float32Array(nSessions);
     for (let s = 0; s < nSessions; s++) {
       const v = sessEmb.subarray(s * dim, (s + 1) * dim);
-      aggregateInto(train.items.subarray(train.offsets[s], train.offsets[s + 1]), emb.trainingAggregation, emb.trainingDecay, E.data, dim, v);
+      aggregateSession(train.items.subarray(train.offsets[s], train.offsets[s + 1]), emb.trainingAggregation, emb.trainingDecay, E, v);
       let n2 = 0;
       for (let c = 0; c < dim; c++) n2 += v[c] * v[c];
       sessNorm[s] = Math.sqrt(n2);
@@ -263,7 +264,7 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
     // Similarity of each sampled neighbour to the (decay-weighted) prompt.
     const sims = new Float64Array(nSample);
     if (emb && sessEmb && sessNorm && E) {
-      aggregateInto(Int32Array.from(prompt), emb.promptAggregation, config.decay, E.data, dim, promptEmb);
+      aggregateSession(prompt, emb.promptAggregation, config.decay, E, promptEmb);
       let pn = 0;
       for (let c = 0; c < dim; c++) pn += promptEmb[c] * promptEmb[c];
       pn = Math.sqrt(pn);
@@ -375,24 +376,4 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
   }
 
   return { name, config, recommend };
-}
-
-/** Session embedding: the last item's vector, or the decay-weighted mean of the items' vectors. */
-function aggregateInto(items: Int32Array, how: 'mean' | 'last', decay: Decay, E: Float32Array, dim: number, out: Float32Array): void {
-  out.fill(0);
-  const L = items.length;
-  if (L === 0) return;
-  if (how === 'last') {
-    out.set(E.subarray(items[L - 1] * dim, (items[L - 1] + 1) * dim));
-    return;
-  }
-  let ws = 0;
-  for (let p = 0; p < L; p++) {
-    const w = decayWeight(decay, L - p, L);
-    ws += w;
-    const b = items[p] * dim;
-    for (let c = 0; c < dim; c++) out[c] += w * E[b + c];
-  }
-  const inv = 1 / ws;
-  for (let c = 0; c < dim; c++) out[c] *= inv;
 }
