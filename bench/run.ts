@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: evaluation throughput of every non-neural model on the full Beauty test
  * split (fit + score all test sessions + metrics), and single-session latency (what a live
- * session change costs). Prints a table and writes bench/results/eval-throughput.json.
+ * session change costs); then the shipped sequential models (training time to early stop,
+ * test scoring, live latency). Prints tables and writes bench/results/eval-throughput.json.
  * Numbers on a shared 2-core machine are noisy: compare ratios within one run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsDotKernel } from '../src/core/vectors/matrix.js';
 import { makeProtocol, runModel } from '../src/evaluation/protocol.js';
-import { loadEmbeddings } from '../src/node/artifacts.js';
+import { loadEmbeddings, readManifest, readVerified } from '../src/node/artifacts.js';
+import { evaluateSeqModel, loadSeqModel } from '../src/node/seq-artifacts.js';
+import { seqRecommender } from '../src/neural/recommender.js';
 import { readBestConfig } from '../src/node/configs.js';
 import { loadDataset } from '../src/node/dataset-files.js';
 import { ROOT } from '../src/node/paths.js';
@@ -107,10 +110,79 @@ console.log(
 );
 console.log(`whole non-neural evaluation (data load + every model once, llmseqsim on tfjs): ${wholeEval.toFixed(1)} s (target < 10 s)`);
 
+// Trained sequential models shipped in the manifest: training time to early stop (from their
+// training logs), batched test-split scoring, and one live session's top-20.
+interface SeqRow {
+  model: string;
+  weights: string;
+  weightsBytes: number;
+  epochsRun: number;
+  bestEpoch: number;
+  trainMinutes: number;
+  secondsPerEpoch: number;
+  predictSeconds: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  ndcg20: number;
+}
+const seqRows: SeqRow[] = [];
+const seqProtocol = makeProtocol(dataset);
+for (const entry of readManifest(DATASET)?.sequentialModels ?? []) {
+  const log = entry.trainLog ? (JSON.parse(new TextDecoder().decode(readVerified(DATASET, entry.trainLog))) as { trainSeconds: number; bestEpoch: number; history: { seconds: number }[] }) : null;
+  const r = evaluateSeqModel(DATASET, entry, seqProtocol, dataset.catalog.ids.length);
+  const rec = seqRecommender(loadSeqModel(DATASET, entry, dataset.catalog.ids.length), entry.name, {});
+  const lat: number[] = [];
+  const cases = seqProtocol.split.test;
+  const step = Math.max(1, Math.floor(cases.targets.length / LATENCY_SESSIONS));
+  rec.recommend(cases.promptItems.subarray(0, 1), 20); // warm-up
+  for (let c = 0; c < cases.targets.length && lat.length < LATENCY_SESSIONS; c += step) {
+    const prompt = cases.promptItems.subarray(cases.promptOffsets[c], cases.promptOffsets[c + 1]);
+    const t = performance.now();
+    rec.recommend(prompt, 20);
+    lat.push(performance.now() - t);
+  }
+  rec.dispose?.();
+  const epochs = log?.history.length ?? 0;
+  seqRows.push({
+    model: entry.name,
+    weights: entry.weightsDtype,
+    weightsBytes: entry.weights.bytes,
+    epochsRun: epochs,
+    bestEpoch: log?.bestEpoch ?? 0,
+    trainMinutes: (log?.trainSeconds ?? 0) / 60,
+    secondsPerEpoch: epochs ? log!.history.reduce((a, h) => a + h.seconds, 0) / epochs : 0,
+    predictSeconds: r.predictSeconds,
+    latencyP50Ms: quantile(lat, 0.5),
+    latencyP95Ms: quantile(lat, 0.95),
+    ndcg20: r.metrics['NDCG@20'],
+  });
+}
+if (seqRows.length > 0) {
+  console.log(`\nTrained sequential models (tfjs ${backend}); training times from each model's train-log.json (cli train on this machine)`);
+  console.log(
+    formatTable(
+      ['model', 'weights', 'bytes', 'epochs run', 'best epoch', 'train min', 's/epoch', 'test predict s', 'live p50 ms', 'live p95 ms', 'NDCG@20'],
+      seqRows.map((r) => [
+        r.model,
+        r.weights,
+        String(r.weightsBytes),
+        String(r.epochsRun),
+        String(r.bestEpoch),
+        fmt(r.trainMinutes, 1),
+        fmt(r.secondsPerEpoch, 0),
+        fmt(r.predictSeconds, 2),
+        fmt(r.latencyP50Ms, 2),
+        fmt(r.latencyP95Ms, 2),
+        fmt(r.ndcg20),
+      ]),
+    ),
+  );
+}
+
 const out = join(ROOT, 'bench', 'results', 'eval-throughput.json');
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(
   out,
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, tfjsBackend: backend, dataset: DATASET, loadSeconds, wholeEvalSeconds: wholeEval, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, tfjsBackend: backend, dataset: DATASET, loadSeconds, wholeEvalSeconds: wholeEval, rows, sequential: seqRows }, null, 2)}\n`,
 );
 console.log(`wrote ${out}`);

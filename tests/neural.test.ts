@@ -112,6 +112,32 @@ describe('saving and loading a trained model', async () => {
     a.dispose?.();
     b.dispose?.();
   });
+  it('float16 and uint8 weights (tfjs quantization formats) take 1/2 and 1/4 of the bytes and keep the recommendations', async () => {
+    const { serializeModel, deserializeModel } = await import('../src/neural/io.js');
+    const { seqRecommender } = await import('../src/neural/recommender.js');
+    const model = new SeqModel({ nItems: 30, maxLen: 8, dim: 16, layers: 1, heads: 2, dropout: 0, seed: 4, arch: 'sasrec' });
+    await trainSeqModel(model, sessionsOf(cyclicSessions(300)), { epochs: 3, batchSize: 32, lr: 1e-2 });
+    const full = await serializeModel(model, 'float32');
+    const a = seqRecommender(model, 'a', {});
+    for (const [precision, fraction, tolerance] of [['float16', 2, 0.05], ['uint8', 4, 0.5]] as const) {
+      const small = await serializeModel(model, precision);
+      expect(small.weights.byteLength * fraction).toBe(full.weights.byteLength);
+      expect(small.json.weightsManifest[0].weights.every((w) => w.quantization?.dtype === precision)).toBe(true);
+      const b = seqRecommender(deserializeModel(JSON.stringify(small.json), small.weights), 'b', {});
+      for (const p of [[1, 2, 3], [9, 10], [25, 26, 27, 28, 29]]) {
+        const ra = a.recommend(Int32Array.from(p), 5);
+        const rb = await b.recommendAsync!(Int32Array.from(p), 5);
+        expect(rb.items[0], `${precision} top item after [${p}]`).toBe(ra.items[0]);
+        rb.scores.forEach((v, i) => expect(Math.abs(v - ra.scores[i])).toBeLessThan(tolerance));
+      }
+      // A truncated file is caught by its size.
+      expect(() => deserializeModel(JSON.stringify(small.json), small.weights.subarray(4))).toThrow(/^weights\.bin: is \d+ bytes, model\.json describes/);
+      b.dispose?.();
+    }
+    // Session items the model was not trained on (e.g. added in the app) are left out of its input.
+    expect(Array.from(a.recommend(Int32Array.of(1, 2, 3, 30, 31), 5).items)).toEqual(Array.from(a.recommend(Int32Array.of(1, 2, 3), 5).items));
+    a.dispose?.();
+  });
 });
 
 describe('resuming training', async () => {

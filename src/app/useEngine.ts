@@ -81,9 +81,16 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
           resolve?.({ items: msg.items, scores: msg.scores });
           break;
         }
-        case 'backend':
-          setState((s) => ({ ...s, backend: msg.backend, models: msg.models }));
+        case 'backend': {
+          const extra = msg.problems ?? [];
+          setState((s) => ({
+            ...s,
+            backend: msg.backend,
+            models: msg.models,
+            ready: s.ready && extra.length > 0 ? { ...s.ready, problems: [...s.ready.problems, ...extra.filter((p) => !s.ready!.problems.some((q) => q.file === p.file))] } : s.ready,
+          }));
           break;
+        }
         case 'results':
           if (msg.id !== latest.current.id) break; // a newer session is on its way
           setState((s) => ({ ...s, results: msg.results, lastRoundTripMs: performance.now() - latest.current.sentAt }));

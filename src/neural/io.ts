@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { parseJsonFile } from '../core/artifacts/manifest.js';
 import { InputError } from '../core/errors.js';
+import { float32ToFloat16 } from '../core/vectors/float16.js';
 import { SeqModel, type SeqModelConfig } from './model.js';
 
 /**
@@ -26,29 +27,75 @@ export const SeqModelFile = z.object({
   weightsManifest: z.array(
     z.object({
       paths: z.array(z.string()),
-      weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.enum(['float32', 'int32']) })),
+      weights: z.array(
+        z.object({
+          name: z.string(),
+          shape: z.array(z.number().int().nonnegative()),
+          dtype: z.enum(['float32', 'int32']),
+          quantization: z
+            .discriminatedUnion('dtype', [
+              z.object({ dtype: z.literal('float16') }),
+              z.object({ dtype: z.literal('uint8'), scale: z.number().nonnegative(), min: z.number() }),
+            ])
+            .optional(),
+        }),
+      ),
     }),
   ),
 });
 export type SeqModelFile = z.infer<typeof SeqModelFile>;
 
-export async function serializeModel(model: SeqModel): Promise<{ json: SeqModelFile; weights: Uint8Array }> {
-  const named = [...model.vars].map(([name, tensor]) => ({ name, tensor }));
-  const { data, specs } = await tf.io.encodeWeights(named);
-  const bytes = new Uint8Array(data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data as ArrayBuffer[]));
-  const json: SeqModelFile = {
-    format: 'llmseqrec-seqmodel',
-    version: 1,
-    config: { ...model.config },
-    weightsManifest: [{ paths: ['weights.bin'], weights: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype as 'float32' | 'int32' })) }],
-  };
+export type WeightsPrecision = 'float32' | 'float16' | 'uint8';
+const BYTES: Record<WeightsPrecision, number> = { float32: 4, float16: 2, uint8: 1 };
+
+/**
+ * float16 halves the file, uint8 quarters it (per-tensor affine: value = q * scale + min).
+ * Both are tfjs's own weight quantization formats (as `tensorflowjs_converter
+ * --quantize_float16 / --quantize_uint8` write them), which tf.io.decodeWeights reads back to
+ * float32. tf.io.encodeWeights cannot write them (the converter is Python), hence the loop.
+ */
+export async function serializeModel(model: SeqModel, precision: WeightsPrecision = 'float32'): Promise<{ json: SeqModelFile; weights: Uint8Array }> {
+  const specs: SeqModelFile['weightsManifest'][number]['weights'] = [];
+  const parts: Uint8Array[] = [];
+  for (const [name, v] of model.vars) {
+    const values = (await v.data()) as Float32Array;
+    if (precision === 'float16') {
+      const half = new Uint16Array(values.length);
+      for (let i = 0; i < values.length; i++) half[i] = float32ToFloat16(values[i]);
+      parts.push(new Uint8Array(half.buffer));
+      specs.push({ name, shape: v.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
+    } else if (precision === 'uint8') {
+      let min = Infinity;
+      let max = -Infinity;
+      for (const x of values) {
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+      if (!(max > min)) max = min + 1; // constant tensor (e.g. zero biases): any scale is exact
+      const scale = (max - min) / 255;
+      const q = new Uint8Array(values.length);
+      for (let i = 0; i < values.length; i++) q[i] = Math.round((values[i] - min) / scale);
+      parts.push(q);
+      specs.push({ name, shape: v.shape, dtype: 'float32', quantization: { dtype: 'uint8', scale, min } });
+    } else {
+      parts.push(new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice());
+      specs.push({ name, shape: v.shape, dtype: 'float32' });
+    }
+  }
+  const bytes = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.byteLength;
+  }
+  const json: SeqModelFile = { format: 'llmseqrec-seqmodel', version: 1, config: { ...model.config }, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] };
   return { json, weights: bytes };
 }
 
 export function deserializeModel(jsonText: string, weights: Uint8Array, file = 'model.json'): SeqModel {
   const parsed = parseJsonFile(jsonText, file, SeqModelFile);
   const specs = parsed.weightsManifest.flatMap((g) => g.weights);
-  const expected = specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * 4, 0);
+  const expected = specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * BYTES[s.quantization?.dtype ?? 'float32'], 0);
   if (weights.byteLength !== expected) throw new InputError('weights.bin', `is ${weights.byteLength} bytes, ${file} describes ${expected}`);
   const buffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
   const tensors = tf.io.decodeWeights(buffer, specs);

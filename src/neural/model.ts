@@ -39,8 +39,11 @@ export class SeqModel {
   constructor(
     readonly config: SeqModelConfig,
     weights?: ReadonlyMap<string, tf.Tensor>,
-    /** Initial item rows [nItems, dim] (LLM initialisation); padding and [MASK] rows stay random. */
-    itemInit?: Float32Array,
+    /**
+     * Initial values: `items` rows [nItems, dim] (LLM initialisation; padding and [MASK] rows
+     * stay random) and `itemBias` [nItems] (e.g. centred log popularity).
+     */
+    init: { items?: Float32Array; itemBias?: Float32Array } = {},
   ) {
     if (config.dim % config.heads !== 0) throw new RangeError(`dim ${config.dim} must be divisible by heads ${config.heads}`);
     this.dropoutSeed = config.seed * 7919;
@@ -62,14 +65,18 @@ export class SeqModel {
     };
     const { nItems, maxLen, dim, layers } = config;
     add('items', [nItems + 2, dim], 'normal');
-    if (itemInit && !weights?.has('items')) {
-      if (itemInit.length !== nItems * dim) throw new RangeError(`item init has ${itemInit.length} values, expected ${nItems} x ${dim}`);
+    if (init.items && !weights?.has('items')) {
+      if (init.items.length !== nItems * dim) throw new RangeError(`item init has ${init.items.length} values, expected ${nItems} x ${dim}`);
       const table = this.vars.get('items')!;
       const data = (table.dataSync() as Float32Array).slice();
-      data.set(itemInit, dim); // rows 1..nItems
-      table.assign(tf.tensor2d(data, [nItems + 2, dim]));
+      data.set(init.items, dim); // rows 1..nItems
+      tf.tidy(() => table.assign(tf.tensor2d(data, [nItems + 2, dim])));
     }
     add('itemBias', [nItems], 'zeros');
+    if (init.itemBias && !weights?.has('itemBias')) {
+      if (init.itemBias.length !== nItems) throw new RangeError(`item bias init has ${init.itemBias.length} values, expected ${nItems}`);
+      tf.tidy(() => this.vars.get('itemBias')!.assign(tf.tensor1d(init.itemBias!)));
+    }
     add('positions', [maxLen, dim], 'normal');
     add('embNorm.gamma', [dim], 'ones');
     add('embNorm.beta', [dim], 'zeros');

@@ -4,9 +4,14 @@ import { topKInto } from '../core/vectors/topk.js';
 import type { Ranked, Recommender } from '../recommenders/types.js';
 import type { SeqModel } from './model.js';
 
-/** A trained sequential model behind the project's Recommender interface. */
+/**
+ * A trained sequential model behind the project's Recommender interface. Session items the
+ * model was not trained on (indices past its catalog, e.g. an item added in the app) are left
+ * out of its input: it has no embedding for them, as a session-based model has no neighbours.
+ */
 export function seqRecommender(model: SeqModel, name: string, config: object): Recommender {
   const n = model.config.nItems;
+  const known = (s: Int32Array): Int32Array => (s.every((i) => i >= 0 && i < n) ? s : s.filter((i) => i >= 0 && i < n));
 
   function select(row: Float32Array, prompt: ArrayLike<number>, k: number, out: Int32Array, scores: Float32Array | null, offset: number): void {
     for (let i = 0; i < prompt.length; i++) row[prompt[i]] = -Infinity;
@@ -16,14 +21,30 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
   return {
     name,
     config,
-    recommend(session: Int32Array, k: number): Ranked {
+    recommend(all: Int32Array, k: number): Ranked {
       const items = new Int32Array(k).fill(-1);
       const scores = new Float32Array(k).fill(-Infinity);
+      const session = known(all);
       if (session.length === 0) return { items, scores };
       const t = model.scorePrompts([session]);
       const row = (t.dataSync() as Float32Array).slice();
       t.dispose();
       select(row, session, k, items, scores, 0);
+      return { items, scores };
+    },
+    /** Reads the scores back without blocking (WebGPU/WebGL readback is asynchronous). */
+    async recommendAsync(all: Int32Array, k: number): Promise<Ranked> {
+      const items = new Int32Array(k).fill(-1);
+      const scores = new Float32Array(k).fill(-Infinity);
+      const session = known(all);
+      if (session.length === 0) return { items, scores };
+      const t = model.scorePrompts([session]);
+      try {
+        const row = ((await t.data()) as Float32Array).slice();
+        select(row, session, k, items, scores, 0);
+      } finally {
+        t.dispose();
+      }
       return { items, scores };
     },
     recommendBatch(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists {

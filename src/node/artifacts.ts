@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { decodeEmbeddings } from '../core/artifacts/embeddings.js';
 import {
   CatalogFile,
@@ -44,9 +44,9 @@ export function writeManifest(m: Manifest): void {
 
 /** Writes a file into the dataset's artifact folder and returns its manifest reference. */
 export function writeArtifact(dataset: string, file: string, bytes: Uint8Array): { file: string; bytes: number; sha256: string } {
-  const dir = artifactsDir(dataset);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, file), bytes);
+  const path = join(artifactsDir(dataset), file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, bytes);
   return { file, bytes: bytes.byteLength, sha256: sha256Of(bytes) };
 }
 
@@ -72,6 +72,7 @@ export function writeCatalogArtifacts(dataset: string, catalog: Catalog, split?:
     ...(sessions ? { sessions } : {}),
     embeddings: previous?.embeddings.filter((e) => e.count === catalog.ids.length) ?? [],
     ...(previous?.evaluation ? { evaluation: previous.evaluation } : {}),
+    ...(previous?.sequentialModels ? { sequentialModels: previous.sequentialModels.filter((m) => m.nItems === catalog.ids.length) } : {}),
   };
   writeManifest(manifest);
   return manifest;

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { SeqModelEntry } from '../core/artifacts/manifest.js';
+import type { WeightsPrecision } from '../neural/io.js';
 import type { EvalReport, ModelResult } from '../core/artifacts/report.js';
 import { EvalReport as EvalReportSchema } from '../core/artifacts/report.js';
 import type { EvalCases, SessionSet } from '../core/dataset/types.js';
@@ -27,6 +29,11 @@ function out(line = ''): void {
 }
 function info(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+function precisionChoice(v: string): WeightsPrecision {
+  if (v !== 'float16' && v !== 'float32' && v !== 'uint8') throw new InvalidArgumentError('must be float32, float16 or uint8');
+  return v;
 }
 
 function positiveInt(v: string): number {
@@ -317,8 +324,9 @@ program
   .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
   .option('--models <names>', 'comma-separated models (default: all)', 'all')
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
+  .option('--no-sequential', 'leave out the trained sequential models listed in the manifest')
   .option('--quiet', 'no progress bars')
-  .action(async (o: { dataset: string; models: string; embeddings?: string; quiet?: boolean }) => {
+  .action(async (o: { dataset: string; models: string; embeddings?: string; sequential: boolean; quiet?: boolean }) => {
     const names = o.models === 'all' ? [...MODEL_NAMES] : o.models.split(',').map((x) => modelName(x.trim()));
     const dataset = loadDataset(o.dataset);
     const p = makeProtocol(dataset, await kernelOptions(names));
@@ -337,6 +345,15 @@ program
         predictSeconds: r.predictSeconds,
         ...(c.validation ? { validation: { 'NDCG@20': c.validation['NDCG@20'] } } : {}),
       });
+    }
+    const seqModels = o.sequential ? (readManifest(o.dataset)?.sequentialModels ?? []) : [];
+    if (seqModels.length > 0) {
+      await initTfjs();
+      const { evaluateSeqModel } = await import('./seq-artifacts.js');
+      for (const entry of seqModels) {
+        info(`${entry.name}: scoring the shipped ${entry.weightsDtype} weights`);
+        results.push(evaluateSeqModel(o.dataset, entry, p, dataset.catalog.ids.length));
+      }
     }
     const s = p.split.stats;
     const report: EvalReport = EvalReportSchema.parse({
@@ -372,13 +389,15 @@ program
   .option('--name <name>', 'artifact folder under public/models/<dataset>/ (default: the model name, "-permuted" for --permute)')
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
   .option('--resume', 'continue from the last finished epoch of an interrupted run (same config)')
+  .option('--no-ship', 'do not list the model in the manifest (an experiment): its log goes to bench/results/train-<name>.json (always so with --permute)')
+  .option('--precision <dtype>', 'weights file precision: float32, float16 (half the bytes) or uint8 (a quarter; per-tensor affine)', precisionChoice, 'float16' as WeightsPrecision)
   .option('--quiet', 'no progress bar')
-  .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nWrites <name>/model.json + weights.bin (the best epoch, saved as it improves) and <name>/train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics).')
-  .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; quiet?: boolean }) => {
-    const { isSeqModelName, SEQ_PRESETS, SEQ_MODEL_NAMES, SeqTrainConfig, llmItemInit } = await import('../neural/presets.js');
+  .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nAt the end writes public/models/<dataset>/<name>/model.json + weights.bin (the best epoch) and train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics of the shipped weights), and lists the model in manifest.json.')
+  .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean }) => {
+    const { isSeqModelName, SEQ_PRESETS, SEQ_MODEL_NAMES, SEQ_LABELS, SeqTrainConfig, llmItemInit, popularityBias } = await import('../neural/presets.js');
     const { SeqModel } = await import('../neural/model.js');
     const { trainSeqModel } = await import('../neural/train.js');
-    const { serializeModel } = await import('../neural/io.js');
+    const { serializeModel, deserializeModel } = await import('../neural/io.js');
     const { seqRecommender } = await import('../neural/recommender.js');
     const { loadCheckpoint, saveCheckpoint } = await import('./train-checkpoint.js');
     const { recommendAll } = await import('../recommenders/types.js');
@@ -396,60 +415,98 @@ program
     const p = makeProtocol(dataset);
     const nItems = dataset.catalog.ids.length;
     let init: Float32Array | undefined;
+    let embName: string | undefined;
     if (cfg.llmInit !== 'none') {
       const e = loadEmbeddings(o.dataset, dataset.catalog, o.embeddings);
+      embName = e.entry.name;
       init = llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed).data;
       info(`item table initialised from ${e.entry.name} (${cfg.llmInit}${cfg.permuteEmbeddings ? ', permuted across items' : ''})`);
     }
     const model = new SeqModel(
       { arch: cfg.arch, nItems, maxLen: cfg.maxLen, dim: cfg.dim, layers: cfg.layers, heads: cfg.heads, dropout: cfg.dropout, seed: cfg.seed, hidden: cfg.hidden },
       undefined,
-      init,
+      { items: init, itemBias: cfg.biasInit === 'popularity' ? popularityBias(p.split.train, nItems) : undefined },
     );
-    const dir = join(MODELS_DIR, o.dataset, name);
-    mkdirSync(dir, { recursive: true });
     const cpDir = join(ROOT, '.cache', 'train', o.dataset, name);
     const resume = o.resume ? loadCheckpoint(cpDir, cfg) : null;
     if (o.resume) info(resume ? `resuming after epoch ${resume.epoch} from ${relative(ROOT, cpDir)}` : `no checkpoint in ${relative(ROOT, cpDir)}: starting from scratch`);
     out(`training ${name} on ${p.split.stats.trainSessions} sessions: ${JSON.stringify(cfg)}`);
     let bar = progressBar(`${name} epoch 1`, 1, o.quiet);
-    let saving: Promise<void> = Promise.resolve();
+    let lastVal = '';
+    let bestVal = Math.max(0, ...(resume?.history ?? []).map((h) => h.valNdcg20));
     const result = await trainSeqModel(
       model,
       p.split.train,
-      { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, patience: cfg.patience, seed: cfg.seed },
+      { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, patience: cfg.patience, valMax: cfg.valMax, seed: cfg.seed },
       {
-        onBatch: (epoch, b, n) => {
+        onBatch: (epoch, b, n, loss) => {
           if (b === 1) {
             bar.stop();
             bar = progressBar(`${name} epoch ${epoch}`, n, o.quiet);
           }
-          bar.update(b);
+          bar.update(b, undefined, `loss ${loss.toFixed(4)}${lastVal}`);
         },
         onEpoch: (log, improved) => {
           bar.stop();
-          out(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}, validation NDCG@20 ${log.valNdcg20.toFixed(4)}, ${log.seconds.toFixed(0)} s${improved ? ' (best so far, saved)' : ''}`);
-          if (improved) {
-            saving = saving.then(async () => {
-              const { json, weights } = await serializeModel(model);
-              writeFileSync(join(dir, 'model.json'), `${JSON.stringify(json)}\n`);
-              writeFileSync(join(dir, 'weights.bin'), weights);
-            });
-          }
+          bestVal = Math.max(bestVal, log.valNdcg20);
+          lastVal = `; validation NDCG@20 after epoch ${log.epoch} ${log.valNdcg20.toFixed(4)} (best ${bestVal.toFixed(4)})`;
+          out(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}, validation NDCG@20 ${log.valNdcg20.toFixed(4)}, ${log.seconds.toFixed(0)} s${improved ? ' (best so far)' : ''}`);
         },
         onCheckpoint: (cp) => saveCheckpoint(cpDir, cfg, cp),
       },
       resume ?? undefined,
     );
-    await saving;
-    const rec = seqRecommender(model, name, cfg);
-    const lists = recommendAll(rec, p.split.test, Math.max(...p.cutoffs));
-    const metrics = scoreLists(p, lists, p.split.test.targets);
-    writeJson(join(dir, 'train-log.json'), { model: name, config: cfg, bestEpoch: result.bestEpoch, bestValNdcg20: result.bestValNdcg20, trainSeconds: result.seconds, history: result.history, test: { sessions: p.split.test.targets.length, metrics } });
-    out(`best epoch ${result.bestEpoch} (validation NDCG@20 ${result.bestValNdcg20.toFixed(4)}), ${(result.seconds / 60).toFixed(1)} min`);
-    out(metricsTable([{ label: name, metrics }], p.cutoffs));
-    out(`wrote ${relative(ROOT, dir)}/model.json, weights.bin, train-log.json`);
+    // The shipped file is what gets evaluated: the best epoch's weights at the chosen precision.
+    const fullMetrics = scoreLists(p, recommendAll(seqRecommender(model, name, cfg), p.split.test, Math.max(...p.cutoffs)), p.split.test.targets);
+    const { json, weights } = await serializeModel(model, o.precision);
+    model.dispose();
+    const shipped = deserializeModel(JSON.stringify(json), weights);
+    const rec = seqRecommender(shipped, name, cfg);
+    const t0 = performance.now();
+    const metrics = scoreLists(p, recommendAll(rec, p.split.test, Math.max(...p.cutoffs)), p.split.test.targets);
+    const predictSeconds = (performance.now() - t0) / 1000;
     rec.dispose?.();
+    const trainLog = {
+      model: name,
+      config: cfg,
+      bestEpoch: result.bestEpoch,
+      bestValNdcg20: result.bestValNdcg20,
+      trainSeconds: result.seconds,
+      history: result.history,
+      weights: { dtype: o.precision, bytes: weights.byteLength },
+      test: { sessions: p.split.test.targets.length, metrics, predictSeconds, ...(o.precision !== 'float32' ? { float32Metrics: fullMetrics } : {}) },
+    };
+    const logBytes = new TextEncoder().encode(`${JSON.stringify(trainLog, null, 2)}\n`);
+    out(`best epoch ${result.bestEpoch} (validation NDCG@20 ${result.bestValNdcg20.toFixed(4)}), ${(result.seconds / 60).toFixed(1)} min`);
+    out(metricsTable([{ label: `${name} (${o.precision} weights)`, metrics }, ...(o.precision !== 'float32' ? [{ label: `${name} (float32)`, metrics: fullMetrics }] : [])], p.cutoffs));
+    if (!o.ship || cfg.permuteEmbeddings) {
+      // Experiments and controls: the record goes to bench/results, the model stays out of the app.
+      const logPath = join(ROOT, 'bench', 'results', `train-${name}.json`);
+      mkdirSync(dirname(logPath), { recursive: true });
+      writeFileSync(logPath, logBytes);
+      writeFileSync(join(cpDir, 'model.json'), `${JSON.stringify(json)}\n`);
+      writeFileSync(join(cpDir, 'weights.bin'), weights);
+      out(`wrote ${relative(ROOT, logPath)}; the model (not listed in the manifest) is in ${relative(ROOT, cpDir)}`);
+      return;
+    }
+    const modelRef = writeArtifact(o.dataset, `${name}/model.json`, new TextEncoder().encode(`${JSON.stringify(json)}\n`));
+    const weightsRef = writeArtifact(o.dataset, `${name}/weights.bin`, weights);
+    const logRef = writeArtifact(o.dataset, `${name}/train-log.json`, logBytes);
+    const manifest = readManifest(o.dataset) ?? writeCatalogArtifacts(o.dataset, dataset.catalog);
+    const entry: SeqModelEntry = {
+      name,
+      label: SEQ_LABELS[o.model],
+      arch: cfg.arch,
+      itemInit: cfg.llmInit === 'none' ? 'random' : cfg.llmInit === 'pca' ? 'pca' : 'random-projection',
+      ...(embName ? { embeddings: embName } : {}),
+      nItems,
+      weightsDtype: o.precision,
+      model: modelRef,
+      weights: weightsRef,
+      trainLog: logRef,
+    };
+    writeManifest({ ...manifest, sequentialModels: [...(manifest.sequentialModels ?? []).filter((m) => m.name !== name), entry] });
+    out(`wrote ${relative(ROOT, join(MODELS_DIR, o.dataset, name))}/model.json, weights.bin (${weights.byteLength} bytes, ${o.precision}), train-log.json; updated manifest.json`);
   });
 
 program

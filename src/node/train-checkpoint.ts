@@ -34,12 +34,19 @@ export async function saveCheckpoint(dir: string, config: unknown, cp: TrainChec
   renameSync(join(dir, 'checkpoint.json.tmp'), join(dir, 'checkpoint.json'));
 }
 
-/** The checkpoint in `dir`, or null; refuses one written with a different config. */
+/** The config without the epoch budget: a run may be resumed with a larger budget to train on. */
+function comparable(config: unknown): string {
+  if (config === null || typeof config !== 'object') return JSON.stringify(config);
+  const { epochs: _budget, ...rest } = config as Record<string, unknown>;
+  return JSON.stringify(rest);
+}
+
+/** The checkpoint in `dir`, or null; refuses one written with a different config (the epoch budget may differ). */
 export function loadCheckpoint(dir: string, config: unknown): TrainCheckpoint | null {
   const jsonPath = join(dir, 'checkpoint.json');
   if (!existsSync(jsonPath)) return null;
   const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as CheckpointJson;
-  if (JSON.stringify(json.config) !== JSON.stringify(config)) {
+  if (comparable(json.config) !== comparable(config)) {
     throw new Error(`${jsonPath} was written with a different config; remove it or train without --resume`);
   }
   const bytes = readFileSync(join(dir, 'checkpoint.bin'));

@@ -1,5 +1,5 @@
 import { decodeEmbeddings } from '../../core/artifacts/embeddings.js';
-import { CatalogFile, type Manifest, parseJsonFile, parseManifest, verifyFile } from '../../core/artifacts/manifest.js';
+import { CatalogFile, type Manifest, parseJsonFile, parseManifest, type SeqModelEntry, verifyFile } from '../../core/artifacts/manifest.js';
 import { EvalReport } from '../../core/artifacts/report.js';
 import { decodeSessions } from '../../core/artifacts/sessions.js';
 import type { EvalCases, SessionSet } from '../../core/dataset/types.js';
@@ -105,4 +105,41 @@ export async function loadArtifacts(baseUrl: string, fetcher: Fetcher, progress:
     })(),
   ]);
   return { manifest, ids: Int32Array.from(catalog.ids), titles: catalog.titles, split, embeddings, report, problems };
+}
+
+/** A sequential model's files as downloaded and verified (deserialised per backend by the engine). */
+export interface SeqModelFiles {
+  readonly entry: SeqModelEntry;
+  readonly json: string;
+  readonly weights: Uint8Array;
+}
+
+/**
+ * Downloads the trained sequential models the manifest lists, each file checked against its
+ * entry. A missing or corrupt file makes a problem naming it; the other models still load.
+ */
+export async function loadSequentialModels(
+  baseUrl: string,
+  fetcher: Fetcher,
+  manifest: Manifest,
+): Promise<{ files: SeqModelFiles[]; problems: ArtifactProblem[] }> {
+  const problems: ArtifactProblem[] = [];
+  const loaded = await Promise.all(
+    (manifest.sequentialModels ?? []).map(async (entry): Promise<SeqModelFiles | null> => {
+      let file = entry.model.file;
+      try {
+        const modelBytes = await getBytes(fetcher, baseUrl, entry.model.file);
+        await verifyFile(modelBytes, entry.model);
+        file = entry.weights.file;
+        const weights = await getBytes(fetcher, baseUrl, entry.weights.file);
+        await verifyFile(weights, entry.weights);
+        return { entry, json: new TextDecoder().decode(modelBytes), weights };
+      } catch (e) {
+        const msg = message(e);
+        problems.push({ file, message: msg.startsWith(file) ? msg : `${file}: ${msg}` });
+        return null;
+      }
+    }),
+  );
+  return { files: loaded.filter((f): f is SeqModelFiles => f !== null), problems };
 }

@@ -2,8 +2,10 @@ import { type DenseMatrix, type DotKernelFactory, jsDotKernel, normalizeRows } f
 import { topKInto } from '../../core/vectors/topk.js';
 import { fitModel, type ModelName, resolveConfig } from '../../recommenders/registry.js';
 import type { Recommender } from '../../recommenders/types.js';
-import type { LoadedArtifacts } from './artifacts-client.js';
-import type { ModelRecommendations, ModelStatus } from './messages.js';
+import { deserializeModel } from '../../neural/io.js';
+import { seqRecommender } from '../../neural/recommender.js';
+import type { LoadedArtifacts, SeqModelFiles } from './artifacts-client.js';
+import type { ArtifactProblem, ModelRecommendations, ModelStatus } from './messages.js';
 
 /** The models the app shows, in display order, and what each needs. */
 export const APP_MODELS: readonly { name: ModelName; label: string; needs: readonly ('sessions' | 'embeddings')[] }[] = [
@@ -23,12 +25,16 @@ const FIRST = new Set<ModelName>(['llmseqsim', 'v-sknn', 'mostpopular']);
 
 /**
  * Owns the fitted models for one dataset. Session-based models are fitted once; models that
- * score with tfjs are refitted whenever the backend changes.
+ * score with tfjs (LLMSeqSim and the trained sequential models) are rebuilt whenever the
+ * backend changes, so their tensors live on the running backend.
  */
 export class Engine {
-  private readonly models = new Map<ModelName, Recommender>();
-  private readonly statuses = new Map<ModelName, ModelStatus>();
+  private readonly models = new Map<string, Recommender>();
+  private readonly statuses = new Map<string, ModelStatus>();
   private readonly popularity: Float64Array;
+  /** Trained sequential models' files, once downloaded (listed in the manifest). */
+  private seqFiles = new Map<string, SeqModelFiles>();
+  private readonly seqProblems = new Map<string, string>();
 
   constructor(readonly artifacts: LoadedArtifacts) {
     this.popularity = new Float64Array(artifacts.ids.length);
@@ -45,11 +51,58 @@ export class Engine {
     return resolveConfig(name, fromReport, fromReport ? 'eval.json' : 'defaults');
   }
 
+  /** Display order: LLMSeqSim, the trained sequential models (manifest order), then the rest. */
+  private order(): { name: string; label: string; usesBackend: boolean }[] {
+    const registry = APP_MODELS.map((m) => ({ name: m.name as string, label: m.label, usesBackend: USES_BACKEND.has(m.name) }));
+    const seq = (this.artifacts.manifest.sequentialModels ?? []).map((e) => ({ name: e.name, label: e.label, usesBackend: true }));
+    return [registry[0], ...seq, ...registry.slice(1)];
+  }
+
+  /** The downloaded sequential models' files (and the problems of those that failed to load). */
+  setSequential(files: readonly SeqModelFiles[], problems: readonly ArtifactProblem[]): void {
+    this.seqFiles = new Map(files.map((f) => [f.entry.name, f]));
+    for (const e of this.artifacts.manifest.sequentialModels ?? []) {
+      const p = problems.find((x) => x.file.startsWith(`${e.name}/`));
+      if (p) this.seqProblems.set(e.name, p.message);
+    }
+  }
+
+  /** (Re)builds the sequential models on the running backend. */
+  private fitSequential(): void {
+    const { ids, split, sessionsNote } = this.artifacts;
+    for (const entry of this.artifacts.manifest.sequentialModels ?? []) {
+      const base = { name: entry.name, label: entry.label, usesBackend: true };
+      this.models.get(entry.name)?.dispose?.();
+      this.models.delete(entry.name);
+      let reason: string | undefined;
+      if (!split && sessionsNote) reason = sessionsNote;
+      // Items added in the app come after the trained ones: the model scores the ones it knows.
+      else if (ids.length < entry.nItems) reason = `trained on a ${entry.nItems}-item catalog; this one has ${ids.length} items`;
+      else reason = this.seqProblems.get(entry.name);
+      if (reason) {
+        this.statuses.set(entry.name, { ...base, available: false, reason });
+        continue;
+      }
+      const files = this.seqFiles.get(entry.name);
+      if (!files) continue; // still downloading: shown as loading
+      try {
+        const model = deserializeModel(files.json, files.weights, entry.model.file);
+        this.models.set(entry.name, seqRecommender(model, entry.name, model.config));
+        this.statuses.set(entry.name, { ...base, available: true });
+      } catch (e) {
+        this.statuses.set(entry.name, { ...base, available: false, reason: (e as Error).message });
+      }
+    }
+  }
+
   /**
    * (Re)fits models. `which` limits it: 'backend' refits just the tfjs ones after a backend
-   * switch; 'first' fits the models shown first at start-up, 'rest' the others.
+   * switch; 'first' fits the models shown first at start-up, 'rest' the others, 'sequential'
+   * only the trained sequential models (once their files are in).
    */
-  fit(dotKernel: DotKernelFactory, which: 'all' | 'backend' | 'first' | 'rest' = 'all'): ModelStatus[] {
+  fit(dotKernel: DotKernelFactory, which: 'all' | 'backend' | 'first' | 'rest' | 'sequential' = 'all'): ModelStatus[] {
+    if (which !== 'first') this.fitSequential();
+    if (which === 'sequential') return this.status();
     const { split, embeddings, problems } = this.artifacts;
     for (const spec of APP_MODELS) {
       const usesBackend = USES_BACKEND.has(spec.name);
@@ -82,11 +135,9 @@ export class Engine {
     return this.status();
   }
 
-  /** Every app model's status; models not fitted yet are listed as loading. */
+  /** Every app model's status; models not fitted (or downloaded) yet are listed as loading. */
   status(): ModelStatus[] {
-    return APP_MODELS.map(
-      (m) => this.statuses.get(m.name) ?? { name: m.name, label: m.label, available: false, loading: true, usesBackend: USES_BACKEND.has(m.name) },
-    );
+    return this.order().map((m) => this.statuses.get(m.name) ?? { ...m, available: false, loading: true });
   }
 
   /** Catalog items nearest (cosine) to a vector, e.g. a free-text query's embedding. */
@@ -112,7 +163,7 @@ export class Engine {
   /** Every available model's top-k for the session, with the time each took. */
   async recommend(session: Int32Array, k: number): Promise<ModelRecommendations[]> {
     const out: ModelRecommendations[] = [];
-    for (const spec of APP_MODELS) {
+    for (const spec of this.order()) {
       const model = this.models.get(spec.name);
       if (!model) continue;
       const t0 = performance.now();

@@ -4,10 +4,10 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tfjsDotKernel } from '../../tfjs/dot-kernel.js';
 import { denseMatrix } from '../../core/vectors/matrix.js';
-import { type LoadedArtifacts, loadArtifacts } from './artifacts-client.js';
+import { type LoadedArtifacts, loadArtifacts, loadSequentialModels, type SeqModelFiles } from './artifacts-client.js';
 import { destroyDevice, deviceLost, selectBackend } from './backend.js';
 import { Engine } from './engine.js';
-import type { BackendChoice, BackendInfo, BackendName, FromWorker, ToWorker } from './messages.js';
+import type { ArtifactProblem, BackendChoice, BackendInfo, BackendName, FromWorker, ToWorker } from './messages.js';
 
 /**
  * The scoring worker: it owns the artifacts, the fitted models and the tfjs backend, so the
@@ -32,6 +32,15 @@ const failed = new Set<BackendName>();
 let queue: Promise<unknown> = Promise.resolve();
 /** The models not needed for the first recommendation are fitted right after it. */
 let restPending = false;
+/** The trained sequential models download in the background after the first artifacts. */
+let sequential: Promise<{ files: SeqModelFiles[]; problems: ArtifactProblem[] }> = Promise.resolve({ files: [], problems: [] });
+
+/** Hands the downloaded sequential models to the engine (waiting for the download if needed). */
+async function withSequential(e: Engine): Promise<ArtifactProblem[]> {
+  const s = await sequential;
+  e.setSequential(s.files, s.problems);
+  return s.problems;
+}
 
 function post(msg: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
@@ -50,7 +59,7 @@ async function useBackend(choice: BackendChoice, extraNotes: string[] = []): Pro
     void deviceLost().then((why) => {
       if (generation !== backendGeneration) return; // another backend took over meanwhile
       failed.add('webgpu');
-      queue = queue.then(() => useBackend(requested, [`WebGPU device lost (${why}); fell back`]).then(announce));
+      queue = queue.then(() => useBackend(requested, [`WebGPU device lost (${why}); fell back`]).then(() => announce()));
     });
   }
 }
@@ -128,8 +137,8 @@ function nextArtifacts(msg: CatalogMessage, current: LoadedArtifacts, base: Load
   }
 }
 
-function announce(): void {
-  if (backend && engine) post({ type: 'backend', backend, models: engine.status() });
+function announce(problems?: ArtifactProblem[]): void {
+  if (backend && engine) post({ type: 'backend', backend, models: engine.status(), ...(problems?.length ? { problems } : {}) });
 }
 
 async function handle(msg: ToWorker): Promise<void> {
@@ -145,6 +154,7 @@ async function handle(msg: ToWorker): Promise<void> {
       ]);
       post({ type: 'progress', message: 'Indexing the models' });
       original = artifacts;
+      sequential = loadSequentialModels(msg.baseUrl, (u) => fetch(u), artifacts.manifest);
       catalogName = artifacts.manifest.dataset;
       embeddingsSource = artifacts.embeddings ? `precomputed ${artifacts.embeddings.name} (CLI)` : 'none';
       engine = new Engine(artifacts);
@@ -161,6 +171,7 @@ async function handle(msg: ToWorker): Promise<void> {
       if (!engine || !original) return;
       const next = nextArtifacts(msg, engine.artifacts, original);
       engine = new Engine(next);
+      await withSequential(engine);
       engine.fit(tfjsDotKernel);
       restPending = false;
       await engine.warmUp();
@@ -201,6 +212,18 @@ async function handle(msg: ToWorker): Promise<void> {
         restPending = false;
         engine.fit(tfjsDotKernel, 'rest');
         announce(); // the UI asks again with every model available
+        // The trained sequential models join when their download ends, without holding up
+        // the messages queued meanwhile.
+        const e = engine;
+        void sequential.then(() => {
+          queue = queue.then(async () => {
+            if (engine !== e) return; // a catalog change made a new engine, which has them already
+            const problems = await withSequential(e);
+            e.fit(tfjsDotKernel, 'sequential');
+            await e.warmUp(); // compiles their kernels before the next session change
+            announce(problems);
+          }).catch((err: unknown) => post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) }));
+        });
       }
       return;
     }

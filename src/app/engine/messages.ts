@@ -82,7 +82,8 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly message: string }
   | ({ readonly type: 'ready' } & ReadyPayload)
   | { readonly type: 'results'; readonly id: number; readonly results: ModelRecommendations[]; readonly backend: BackendName }
-  | { readonly type: 'backend'; readonly backend: BackendInfo; readonly models: ModelStatus[] }
+  /** Model statuses changed (backend switch, models fitted); `problems`: files that failed to load meanwhile. */
+  | { readonly type: 'backend'; readonly backend: BackendInfo; readonly models: ModelStatus[]; readonly problems?: ArtifactProblem[] }
   | ({ readonly type: 'catalog' } & ReadyPayload)
   | { readonly type: 'nearest'; readonly id: number; readonly items: number[]; readonly scores: number[] }
   | { readonly type: 'fatal'; readonly message: string };

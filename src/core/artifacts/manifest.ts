@@ -57,6 +57,30 @@ export const SessionsEntry = FileRef.extend({
 });
 export type SessionsEntry = z.infer<typeof SessionsEntry>;
 
+/**
+ * A trained sequential model (BERT4Rec, SASRec, GRU4Rec, or an LLM-initialised twin): its
+ * `model.json` (config + tfjs weightsManifest) and `weights.bin`, in a folder named after it.
+ */
+export const SeqModelEntry = z.object({
+  /** Folder and id, e.g. "llm2bert4rec". */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'),
+  /** Display name, e.g. "LLM2BERT4Rec". */
+  label: z.string().min(1),
+  arch: z.enum(['bert4rec', 'sasrec', 'gru4rec']),
+  /** How the item table started: random, or from the named embeddings (reduced by PCA / random projection). */
+  itemInit: z.enum(['random', 'pca', 'random-projection']),
+  /** Embeddings the item table started from, if any. */
+  embeddings: z.string().optional(),
+  /** The catalog size the model scores (must equal the catalog's). */
+  nItems: z.number().int().positive(),
+  weightsDtype: z.enum(['float32', 'float16', 'uint8']),
+  model: FileRef,
+  weights: FileRef,
+  /** Training log: config, per-epoch loss and validation NDCG@20, times, test metrics. */
+  trainLog: FileRef.optional(),
+});
+export type SeqModelEntry = z.infer<typeof SeqModelEntry>;
+
 export const Manifest = z.object({
   format: z.literal(MANIFEST_FORMAT),
   version: z.literal(MANIFEST_VERSION),
@@ -66,6 +90,7 @@ export const Manifest = z.object({
   sessions: SessionsEntry.optional(),
   embeddings: z.array(EmbeddingsEntry),
   evaluation: FileRef.optional(),
+  sequentialModels: z.array(SeqModelEntry).optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 
