@@ -118,7 +118,14 @@ describe('saving and loading a trained model', async () => {
     const model = new SeqModel({ nItems: 30, maxLen: 8, dim: 16, layers: 1, heads: 2, dropout: 0, seed: 4, arch: 'sasrec' });
     await trainSeqModel(model, sessionsOf(cyclicSessions(300)), { epochs: 3, batchSize: 32, lr: 1e-2 });
     const full = await serializeModel(model, 'float32');
-    const a = seqRecommender(model, 'a', {});
+    const unfrozen = model.scorePrompts([[1, 2, 3]]);
+    const before = Array.from(unfrozen.dataSync());
+    unfrozen.dispose();
+    const a = seqRecommender(model, 'a', {}); // freezes the item table for scoring
+    const after = model.scorePrompts([[1, 2, 3]]);
+    Array.from(after.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(before[i], 5));
+    after.dispose();
+    await expect(trainSeqModel(model, sessionsOf(cyclicSessions(10)), { epochs: 1 })).rejects.toThrow(/frozen/);
     for (const [precision, fraction, tolerance] of [['float16', 2, 0.05], ['uint8', 4, 0.5]] as const) {
       const small = await serializeModel(model, precision);
       expect(small.weights.byteLength * fraction).toBe(full.weights.byteLength);

@@ -192,8 +192,28 @@ export class SeqModel {
   /** Scores of every catalog item for hidden states [M, D]: tied item embeddings + bias. */
   itemLogits(h: tf.Tensor2D): tf.Tensor2D {
     const { nItems, dim } = this.config;
+    if (this.frozenTable) return tf.add(mm(h, this.frozenTable), this.v('itemBias')) as tf.Tensor2D;
     const w = tf.slice(this.v<tf.Rank.R2>('items'), [1, 0], [nItems, dim]);
     return tf.add(mmT(h, w), this.v('itemBias')) as tf.Tensor2D;
+  }
+
+  /** The item table sliced and transposed once ([D, nItems]) for scoring, after training. */
+  private frozenTable: tf.Tensor2D | null = null;
+
+  /**
+   * Marks the weights final: scoring then reuses one transposed copy of the item table instead
+   * of slicing and transposing 12k x D values per call. Training a frozen model is an error.
+   */
+  freeze(): this {
+    if (!this.frozenTable) {
+      const { nItems, dim } = this.config;
+      this.frozenTable = tf.tidy(() => tf.transpose(tf.slice(this.v<tf.Rank.R2>('items'), [1, 0], [nItems, dim])) as tf.Tensor2D);
+    }
+    return this;
+  }
+
+  get frozen(): boolean {
+    return this.frozenTable !== null;
   }
 
   /** The input tokens for scoring the next item after a prompt (dense item indices). */
@@ -224,6 +244,8 @@ export class SeqModel {
   }
 
   dispose(): void {
+    this.frozenTable?.dispose();
+    this.frozenTable = null;
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
   }

@@ -10,6 +10,7 @@ import type { SeqModel } from './model.js';
  * out of its input: it has no embedding for them, as a session-based model has no neighbours.
  */
 export function seqRecommender(model: SeqModel, name: string, config: object): Recommender {
+  model.freeze();
   const n = model.config.nItems;
   const known = (s: Int32Array): Int32Array => (s.every((i) => i >= 0 && i < n) ? s : s.filter((i) => i >= 0 && i < n));
 

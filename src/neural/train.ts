@@ -218,6 +218,7 @@ export async function trainSeqModel(
   hooks: TrainHooks & { onCheckpoint?(cp: TrainCheckpoint): Promise<void> | void } = {},
   resume?: TrainCheckpoint,
 ): Promise<TrainResult> {
+  if (model.frozen) throw new Error('the model is frozen for inference (seqRecommender); train a fresh or reloaded model');
   const cfg: TrainConfig = { ...TRAIN_DEFAULTS, ...config };
   const { fit, val } = innerSplit(train, cfg);
   const optimizer = tf.train.adam(cfg.lr);
