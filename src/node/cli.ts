@@ -505,7 +505,10 @@ program
       weights: weightsRef,
       trainLog: logRef,
     };
-    writeManifest({ ...manifest, sequentialModels: [...(manifest.sequentialModels ?? []).filter((m) => m.name !== name), entry] });
+    // Listed in the presets' order (the app shows them so), other names after.
+    const rank = (m: SeqModelEntry) => (isSeqModelName(m.name) ? SEQ_MODEL_NAMES.indexOf(m.name) : SEQ_MODEL_NAMES.length);
+    const listed = [...(manifest.sequentialModels ?? []).filter((m) => m.name !== name), entry].sort((a, b) => rank(a) - rank(b));
+    writeManifest({ ...manifest, sequentialModels: listed });
     out(`wrote ${relative(ROOT, join(MODELS_DIR, o.dataset, name))}/model.json, weights.bin (${weights.byteLength} bytes, ${o.precision}), train-log.json; updated manifest.json`);
   });
 
