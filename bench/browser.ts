@@ -32,8 +32,12 @@ interface BackendResult {
   backend: string;
   ran: string;
   firstRecommendationMs: number;
+  /** Everything the page downloaded, including the sequential models. */
   bytes: number;
   gzipBytes: number;
+  /** What was downloaded when the first recommendations showed. */
+  firstBytes: number;
+  firstGzipBytes: number;
   sessions: number;
   renderedP50: number;
   renderedP95: number;
@@ -64,6 +68,9 @@ try {
     await page.goto(`http://127.0.0.1:${PORT}/?backend=${backend}`);
     await page.waitForFunction(() => (window.__llmseqrecTimings?.length ?? 0) > 0 && window.__llmseqrec !== undefined, null, { timeout: 120_000 });
     const firstRecommendationMs = await page.evaluate(() => window.__llmseqrecTimings![0].at);
+    const firstBytes = { bytes, gzipBytes };
+    // The trained sequential models download after the first recommendation: wait for every model.
+    await page.waitForFunction(() => !document.body.innerText.includes('Indexing…'), null, { timeout: 120_000 });
     const ran = (await page.getByTestId('backend-name').textContent()) ?? '?';
     const n = await page.evaluate(() => window.__llmseqrec!.testCases);
     const rendered: number[] = [];
@@ -90,6 +97,8 @@ try {
       firstRecommendationMs,
       bytes,
       gzipBytes,
+      firstBytes: firstBytes.bytes,
+      firstGzipBytes: firstBytes.gzipBytes,
       sessions: SESSIONS,
       renderedP50: q(rendered, 0.5),
       renderedP95: q(rendered, 0.95),
@@ -128,7 +137,7 @@ console.log(
 );
 console.log(
   formatTable(
-    ['backend', 'ran on', 'scoring p50', 'p95', 'rendered p50', 'p95', ...models.map((m) => `${m} p50/p95`), 'first rec ms', 'MB (gzip)'],
+    ['backend', 'ran on', 'scoring p50', 'p95', 'rendered p50', 'p95', ...models.map((m) => `${m} p50/p95`), 'first rec ms', 'MB at first rec (gzip)', 'MB all (gzip)'],
     results.map((r) => [
       r.backend,
       r.ran,
@@ -138,6 +147,7 @@ console.log(
       fmt(r.renderedP95, 2),
       ...models.map((m) => `${fmt(r.perModel[m].p50, 2)}/${fmt(r.perModel[m].p95, 2)}`),
       fmt(r.firstRecommendationMs, 0),
+      `${(r.firstBytes / 1e6).toFixed(2)} (${(r.firstGzipBytes / 1e6).toFixed(2)})`,
       `${(r.bytes / 1e6).toFixed(2)} (${(r.gzipBytes / 1e6).toFixed(2)})`,
     ]),
   ),

@@ -30,7 +30,7 @@ afterAll(() => {
 });
 
 describe('cli train on a tiny dataset', () => {
-  it('writes float16 weights, a manifest entry and a training log; report scores it; --resume extends the run', async () => {
+  it('writes uint8 weights, a manifest entry and a training log; report scores it; --resume extends the run', async () => {
     mkdirSync(dataDir, { recursive: true });
     const items = ['item_id,title', ...Array.from({ length: 30 }, (_, i) => `${i},Product number ${i}`)];
     const rows = ['session_id,item_id,timestamp'];
@@ -48,11 +48,11 @@ describe('cli train on a tiny dataset', () => {
     expect(first).toMatch(/epoch 2: loss [\d.]+, validation NDCG@20 [\d.]+/);
     const manifest = parseManifest(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
     const entry = manifest.sequentialModels?.find((m) => m.name === 'sasrec');
-    expect(entry).toMatchObject({ label: 'SASRec', arch: 'sasrec', itemInit: 'random', nItems: 30, weightsDtype: 'float16' });
-    // float16: 2 bytes per weight value.
+    expect(entry).toMatchObject({ label: 'SASRec', arch: 'sasrec', itemInit: 'random', nItems: 30, weightsDtype: 'uint8' });
+    // uint8 (the default): 1 byte per weight value.
     const modelJson = JSON.parse(readFileSync(join(outDir, 'sasrec', 'model.json'), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
     const values = modelJson.weightsManifest[0].weights.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
-    expect(entry!.weights.bytes).toBe(values * 2);
+    expect(entry!.weights.bytes).toBe(values);
     expect(readFileSync(join(outDir, 'sasrec', 'weights.bin')).byteLength).toBe(entry!.weights.bytes);
     const log = JSON.parse(readFileSync(join(outDir, 'sasrec', 'train-log.json'), 'utf8')) as { history: unknown[]; test: { metrics: Record<string, number> } };
     expect(log.history).toHaveLength(2);
@@ -70,7 +70,7 @@ describe('cli train on a tiny dataset', () => {
     expect(report.results.map((r) => r.model)).toEqual(['mostpopular', 'sasrec']);
     const sas = report.results[1];
     expect(sas.metrics['NDCG@20']).toBeGreaterThan(report.results[0].metrics['NDCG@20']);
-    expect(sas.config).toMatchObject({ weights: 'float16', dim: 16 });
+    expect(sas.config).toMatchObject({ weights: 'uint8', dim: 16 });
     expect(existsSync(join(cacheDir, 'sasrec', 'checkpoint.json'))).toBe(true);
   }, 180_000);
 });

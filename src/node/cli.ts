@@ -390,7 +390,7 @@ program
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
   .option('--resume', 'continue from the last finished epoch of an interrupted run (same config)')
   .option('--no-ship', 'do not list the model in the manifest (an experiment): its log goes to bench/results/train-<name>.json (always so with --permute)')
-  .option('--precision <dtype>', 'weights file precision: float32, float16 (half the bytes) or uint8 (a quarter; per-tensor affine)', precisionChoice, 'float16' as WeightsPrecision)
+  .option('--precision <dtype>', 'weights file precision: uint8 (a quarter of float32\'s bytes; per-tensor affine), float16 (half) or float32', precisionChoice, 'uint8' as WeightsPrecision)
   .option('--quiet', 'no progress bar')
   .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nAt the end writes public/models/<dataset>/<name>/model.json + weights.bin (the best epoch) and train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics of the shipped weights), and lists the model in manifest.json.')
   .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean }) => {
