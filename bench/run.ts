@@ -18,6 +18,8 @@ import { ROOT } from '../src/node/paths.js';
 import { fmt, formatTable } from '../src/node/table.js';
 import { initTfjs } from '../src/node/tfjs-setup.js';
 import { fitModel, MODEL_NAMES, type ModelName, resolveConfig } from '../src/recommenders/registry.js';
+import type { Recommender } from '../src/recommenders/types.js';
+import type { EvalCases } from '../src/core/dataset/types.js';
 import { tfjsDotKernel } from '../src/tfjs/dot-kernel.js';
 
 const DATASET = 'beauty';
@@ -26,6 +28,19 @@ const LATENCY_SESSIONS = 300;
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+/** Milliseconds per top-20 for LATENCY_SESSIONS test prompts, one at a time (a live session change). */
+function liveLatency(m: Recommender, cases: EvalCases): number[] {
+  const lat: number[] = [];
+  const step = Math.max(1, Math.floor(cases.targets.length / LATENCY_SESSIONS));
+  for (let c = 0; c < cases.targets.length && lat.length < LATENCY_SESSIONS; c += step) {
+    const prompt = cases.promptItems.subarray(cases.promptOffsets[c], cases.promptOffsets[c + 1]);
+    const t = performance.now();
+    m.recommend(prompt, 20);
+    lat.push(performance.now() - t);
+  }
+  return lat;
 }
 
 const backend = await initTfjs();
@@ -64,15 +79,7 @@ for (const v of variants) {
 
   // Live latency: one session at a time, as the app scores a changed session.
   const m = fitModel(v.model, { train: p.split.train, nItems: dataset.catalog.ids.length, embeddings, dotKernel: p.dotKernel }, config);
-  const lat: number[] = [];
-  const cases = p.split.test;
-  const step = Math.max(1, Math.floor(cases.targets.length / LATENCY_SESSIONS));
-  for (let c = 0; c < cases.targets.length && lat.length < LATENCY_SESSIONS; c += step) {
-    const prompt = cases.promptItems.subarray(cases.promptOffsets[c], cases.promptOffsets[c + 1]);
-    const t = performance.now();
-    m.recommend(prompt, 20);
-    lat.push(performance.now() - t);
-  }
+  const lat = liveLatency(m, p.split.test);
   m.dispose?.();
   rows.push({
     model: v.model,
@@ -131,16 +138,8 @@ for (const entry of readManifest(DATASET)?.sequentialModels ?? []) {
   const log = entry.trainLog ? (JSON.parse(new TextDecoder().decode(readVerified(DATASET, entry.trainLog))) as { trainSeconds: number; bestEpoch: number; history: { seconds: number }[] }) : null;
   const r = evaluateSeqModel(DATASET, entry, seqProtocol, dataset.catalog.ids.length);
   const rec = seqRecommender(loadSeqModel(DATASET, entry, dataset.catalog.ids.length), entry.name, {});
-  const lat: number[] = [];
-  const cases = seqProtocol.split.test;
-  const step = Math.max(1, Math.floor(cases.targets.length / LATENCY_SESSIONS));
-  rec.recommend(cases.promptItems.subarray(0, 1), 20); // warm-up
-  for (let c = 0; c < cases.targets.length && lat.length < LATENCY_SESSIONS; c += step) {
-    const prompt = cases.promptItems.subarray(cases.promptOffsets[c], cases.promptOffsets[c + 1]);
-    const t = performance.now();
-    rec.recommend(prompt, 20);
-    lat.push(performance.now() - t);
-  }
+  rec.recommend(seqProtocol.split.test.promptItems.subarray(0, 1), 20); // warm-up
+  const lat = liveLatency(rec, seqProtocol.split.test);
   rec.dispose?.();
   const epochs = log?.history.length ?? 0;
   seqRows.push({
