@@ -3,6 +3,7 @@ import { recItems, seedSession, waitReady } from './helpers.js';
 
 const LABEL = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' } as const;
 const seen = new Map<string, number[]>();
+const seenSeq = new Map<string, number[]>();
 
 for (const backend of ['wasm', 'cpu', 'webgl', 'webgpu'] as const) {
   test(`forced ${backend}: the app says it runs on ${LABEL[backend]} and recommends`, async ({ page }) => {
@@ -15,6 +16,11 @@ for (const backend of ['wasm', 'cpu', 'webgl', 'webgpu'] as const) {
     expect(top).toHaveLength(5);
     seen.set(backend, top);
     for (const [other, items] of seen) expect(top, `${backend} vs ${other}`).toEqual(items);
+    // The transformer runs on the same backend and agrees across backends too.
+    const seq = (await recItems(page, 'llm2bert4rec')).slice(0, 5);
+    expect(seq).toHaveLength(5);
+    seenSeq.set(backend, seq);
+    for (const [other, items] of seenSeq) expect(seq, `LLM2BERT4Rec ${backend} vs ${other}`).toEqual(items);
   });
 }
 

@@ -27,3 +27,18 @@ test('a missing sessions file is named, and LLMSeqSim keeps working', async ({ p
   await expect(page.locator('[data-model="v-sknn"] [data-testid=model-unavailable]')).toContainText('sessions.bin');
   expect((await recItems(page, 'llmseqsim')).length).toBe(10);
 });
+
+test('a corrupted transformer weights file is named; that model is unavailable and the others recommend', async ({ page }) => {
+  await page.route('**/models/beauty/llm2bert4rec/weights.bin', async (route) => {
+    const res = await route.fetch();
+    const body = Buffer.from(await res.body());
+    body[body.length - 7] ^= 0xff;
+    await route.fulfill({ response: res, body });
+  });
+  await seedSession(page);
+  await page.goto('/');
+  await waitReady(page);
+  await expect(page.getByTestId('problems')).toContainText(/llm2bert4rec\/weights\.bin: checksum mismatch/);
+  await expect(page.locator('[data-model="llm2bert4rec"] [data-testid=model-unavailable]')).toContainText('checksum mismatch');
+  for (const m of ['bert4rec', 'llmseqsim', 'v-sknn']) expect((await recItems(page, m)).length).toBe(10);
+});

@@ -27,4 +27,6 @@ export async function recItems(page: Page, model: string): Promise<number[]> {
   return (await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-item')))));
 }
 
-export const ALL_MODELS = ['llmseqsim', 'v-sknn', 'sknn-emb', 'sf-sknn', 's-sknn', 'sknn', 'mostpopular'];
+/** The trained sequential models shipped in public/models/beauty (tfjs, scored on the selected backend). */
+export const SEQ_MODELS = ['bert4rec', 'llm2bert4rec', 'sasrec', 'llm2sasrec', 'gru4rec'];
+export const ALL_MODELS = ['llmseqsim', ...SEQ_MODELS, 'v-sknn', 'sknn-emb', 'sf-sknn', 's-sknn', 'sknn', 'mostpopular'];

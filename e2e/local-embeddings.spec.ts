@@ -107,9 +107,11 @@ test('imports the Steam titles from CSV and recommends games with LLMSeqSim only
   await page.getByTestId('search-result').first().getByRole('button').click();
   const recs = await recItems(page, 'llmseqsim');
   expect(recs.length).toBe(10);
-  await expect(page.locator('[data-model="v-sknn"] [data-testid=model-unavailable]')).toContainText(
-    'trained on beauty sessions; not available for the imported catalog "steam-items.csv"',
-  );
+  for (const m of ['v-sknn', 'llm2bert4rec']) {
+    await expect(page.locator(`[data-model="${m}"] [data-testid=model-unavailable]`)).toContainText(
+      'trained on beauty sessions; not available for the imported catalog "steam-items.csv"',
+    );
+  }
   await page.getByTestId('restore-catalog').click();
   await expect(page.getByTestId('catalog-name')).toHaveText('beauty');
   await recItems(page, 'mostpopular');
@@ -156,8 +158,11 @@ test('a new item appears in recommendations when it is relevant (cold start)', a
   await expect(page.getByTestId('embed-message')).toContainText(`Added “${title}”`);
   const column = page.locator('[data-model="llmseqsim"]');
   await expect(column.getByTestId('rec-item').filter({ hasText: title })).toHaveCount(1, { timeout: 60_000 });
-  // Session models cannot know it: it has no interactions.
-  await expect(page.locator('[data-model="v-sknn"] [data-testid=rec-item]').filter({ hasText: title })).toHaveCount(0);
+  // Session models and the trained transformers cannot know it (no interactions), and keep recommending.
+  for (const m of ['v-sknn', 'llm2bert4rec']) {
+    await recItems(page, m);
+    await expect(page.locator(`[data-model="${m}"] [data-testid=rec-item]`).filter({ hasText: title })).toHaveCount(0);
+  }
 });
 
 test('the Steam fixture is the shared Steam catalog', () => {
