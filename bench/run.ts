@@ -9,8 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsDotKernel } from '../src/core/vectors/matrix.js';
 import { makeProtocol, runModel } from '../src/evaluation/protocol.js';
-import { loadEmbeddings, readManifest, readVerified } from '../src/node/artifacts.js';
-import { evaluateSeqModel, loadSeqModel } from '../src/node/seq-artifacts.js';
+import { loadEmbeddings, readManifest } from '../src/node/artifacts.js';
+import { loadSeqModel, readTrainLog, seqModelResult } from '../src/node/seq-artifacts.js';
 import { seqRecommender } from '../src/neural/recommender.js';
 import { readBestConfig } from '../src/node/configs.js';
 import { loadDataset } from '../src/node/dataset-files.js';
@@ -135,10 +135,9 @@ interface SeqRow {
 const seqRows: SeqRow[] = [];
 const seqProtocol = makeProtocol(dataset);
 for (const entry of readManifest(DATASET)?.sequentialModels ?? []) {
-  const log = entry.trainLog ? (JSON.parse(new TextDecoder().decode(readVerified(DATASET, entry.trainLog))) as { trainSeconds: number; bestEpoch: number; history: { seconds: number }[] }) : null;
-  const r = evaluateSeqModel(DATASET, entry, seqProtocol, dataset.catalog.ids.length);
+  const log = readTrainLog(DATASET, entry);
   const rec = seqRecommender(loadSeqModel(DATASET, entry, dataset.catalog.ids.length), entry.name, {});
-  rec.recommend(seqProtocol.split.test.promptItems.subarray(0, 1), 20); // warm-up
+  const r = seqModelResult(entry, rec, log, seqProtocol);
   const lat = liveLatency(rec, seqProtocol.split.test);
   rec.dispose?.();
   const epochs = log?.history.length ?? 0;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SessionSet } from '../core/dataset/types.js';
+import { popularityStats } from '../core/metrics/metrics.js';
 import { denseMatrix, type DenseMatrix } from '../core/vectors/matrix.js';
 import { mulberry32 } from '../core/vectors/random.js';
 import { reduceDims } from '../core/vectors/reduce.js';
@@ -104,8 +105,7 @@ export function isSeqModelName(x: string): x is SeqModelName {
 
 /** Centred log(1 + count) of every item in the training sessions: an output-bias start. */
 export function popularityBias(train: SessionSet, nItems: number): Float32Array {
-  const counts = new Float64Array(nItems);
-  for (const it of train.items) counts[it]++;
+  const { counts } = popularityStats(train.items, nItems);
   const out = new Float32Array(nItems);
   let mean = 0;
   for (let i = 0; i < nItems; i++) mean += (out[i] = Math.log1p(counts[i])) / nItems;

@@ -349,10 +349,13 @@ program
     const seqModels = o.sequential ? (readManifest(o.dataset)?.sequentialModels ?? []) : [];
     if (seqModels.length > 0) {
       await initTfjs();
-      const { evaluateSeqModel } = await import('./seq-artifacts.js');
+      const { loadSeqModel, readTrainLog, seqModelResult } = await import('./seq-artifacts.js');
+      const { seqRecommender } = await import('../neural/recommender.js');
       for (const entry of seqModels) {
         info(`${entry.name}: scoring the shipped ${entry.weightsDtype} weights`);
-        results.push(evaluateSeqModel(o.dataset, entry, p, dataset.catalog.ids.length));
+        const rec = seqRecommender(loadSeqModel(o.dataset, entry, dataset.catalog.ids.length), entry.name, {});
+        results.push(seqModelResult(entry, rec, readTrainLog(o.dataset, entry), p));
+        rec.dispose?.();
       }
     }
     const s = p.split.stats;

@@ -4,8 +4,7 @@ import { InputError } from '../core/errors.js';
 import { type Protocol, scoreLists } from '../evaluation/protocol.js';
 import { deserializeModel } from '../neural/io.js';
 import type { SeqModel } from '../neural/model.js';
-import { seqRecommender } from '../neural/recommender.js';
-import { recommendAll } from '../recommenders/types.js';
+import { type Recommender, recommendAll } from '../recommenders/types.js';
 import { readVerified } from './artifacts.js';
 
 /** Loads a sequential model listed in the manifest (files checked against their entries). */
@@ -20,32 +19,32 @@ export function loadSeqModel(dataset: string, entry: SeqModelEntry, nItems: numb
   return model;
 }
 
-interface TrainLogSummary {
+/** The parts of a model's train-log.json (written by `cli train`) that reports and benchmarks read. */
+export interface TrainLogSummary {
   config: Record<string, unknown>;
   trainSeconds: number;
+  bestEpoch: number;
   bestValNdcg20: number;
+  history: { seconds: number }[];
 }
 
-/** Scores a shipped sequential model on the test split, for the evaluation report. */
-export function evaluateSeqModel(dataset: string, entry: SeqModelEntry, p: Protocol, nItems: number): ModelResult {
-  const log = entry.trainLog ? (JSON.parse(new TextDecoder().decode(readVerified(dataset, entry.trainLog))) as TrainLogSummary) : null;
-  const model = loadSeqModel(dataset, entry, nItems);
-  const rec = seqRecommender(model, entry.name, log?.config ?? {});
-  try {
-    const t0 = performance.now();
-    const lists = recommendAll(rec, p.split.test, Math.max(...p.cutoffs));
-    const predictSeconds = (performance.now() - t0) / 1000;
-    return {
-      model: entry.name,
-      config: { ...(log?.config ?? {}), weights: entry.weightsDtype },
-      configSource: `${entry.trainLog?.file ?? entry.model.file} (trained by \`cli train\`, early stopping on inner validation)`,
-      sessions: p.split.test.targets.length,
-      metrics: scoreLists(p, lists, p.split.test.targets),
-      fitSeconds: log?.trainSeconds ?? 0,
-      predictSeconds,
-      ...(log ? { validation: { 'NDCG@20': log.bestValNdcg20 } } : {}),
-    };
-  } finally {
-    rec.dispose?.();
-  }
+export function readTrainLog(dataset: string, entry: SeqModelEntry): TrainLogSummary | null {
+  return entry.trainLog ? (JSON.parse(new TextDecoder().decode(readVerified(dataset, entry.trainLog))) as TrainLogSummary) : null;
+}
+
+/** A shipped sequential model scored on the test split, as an evaluation-report row. */
+export function seqModelResult(entry: SeqModelEntry, rec: Recommender, log: TrainLogSummary | null, p: Protocol): ModelResult {
+  const t0 = performance.now();
+  const lists = recommendAll(rec, p.split.test, Math.max(...p.cutoffs));
+  const predictSeconds = (performance.now() - t0) / 1000;
+  return {
+    model: entry.name,
+    config: { ...(log?.config ?? {}), weights: entry.weightsDtype },
+    configSource: `${entry.trainLog?.file ?? entry.model.file} (trained by \`cli train\`, early stopping on inner validation)`,
+    sessions: p.split.test.targets.length,
+    metrics: scoreLists(p, lists, p.split.test.targets),
+    fitSeconds: log?.trainSeconds ?? 0,
+    predictSeconds,
+    ...(log ? { validation: { 'NDCG@20': log.bestValNdcg20 } } : {}),
+  };
 }
