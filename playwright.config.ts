@@ -8,6 +8,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARG } from './e2e/chromium.js';
  */
 const executablePath = CHROMIUM_PATH;
 const baseArgs = CHROMIUM_ARGS;
+/** E2E_PORT lets several checkouts run their suites side by side without reusing each other's server. */
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -20,7 +22,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     screenshot: 'only-on-failure',
   },
   projects: [
@@ -28,8 +30,8 @@ export default defineConfig({
     { name: 'no-webgpu', testMatch: /no-webgpu\.spec\.ts/, use: { launchOptions: { executablePath, args: baseArgs } } },
   ],
   webServer: {
-    command: 'npx vite build && npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173/',
+    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
   },
