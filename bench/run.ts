@@ -7,20 +7,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EvalCases } from '../src/core/dataset/types.js';
 import { jsDotKernel } from '../src/core/vectors/matrix.js';
 import { makeProtocol, runModel } from '../src/evaluation/protocol.js';
-import { loadEmbeddings, readManifest } from '../src/node/artifacts.js';
-import { loadSeqModel, readTrainLog, seqModelResult } from '../src/node/seq-artifacts.js';
-import { seqRecommender } from '../src/neural/recommender.js';
-import { readBestConfig } from '../src/node/configs.js';
-import { loadDataset } from '../src/node/dataset-files.js';
+import { readManifest } from '../src/node/artifacts.js';
+import { chooseConfig, contextOn, openWorkspace } from '../src/node/pipelines/context.js';
+import { servableModels } from '../src/node/pipelines/report.js';
 import { ROOT } from '../src/node/paths.js';
 import { fmt, formatTable } from '../src/node/table.js';
-import { initTfjs } from '../src/node/tfjs-setup.js';
-import { fitModel, MODEL_NAMES, type ModelName, resolveConfig } from '../src/recommenders/registry.js';
+import { buildModel, modelEntry } from '../src/recommenders/catalogue.js';
 import type { Recommender } from '../src/recommenders/types.js';
-import type { EvalCases } from '../src/core/dataset/types.js';
-import { tfjsDotKernel } from '../src/tfjs/dot-kernel.js';
 
 const DATASET = 'beauty';
 const LATENCY_SESSIONS = 300;
@@ -43,11 +39,12 @@ function liveLatency(m: Recommender, cases: EvalCases): number[] {
   return lat;
 }
 
-const backend = await initTfjs();
 const tLoad = performance.now();
-const dataset = loadDataset(DATASET);
+const models = await servableModels(DATASET);
+const ws = await openWorkspace(DATASET, models);
 const loadSeconds = (performance.now() - tLoad) / 1000;
-const embeddings = loadEmbeddings(DATASET, dataset.catalog).vectors;
+const backend = ws.backend ?? 'none';
+const dataset = ws.dataset;
 
 interface Row {
   model: string;
@@ -63,27 +60,26 @@ interface Row {
 }
 const rows: Row[] = [];
 
-const variants: { model: ModelName; kernel: 'js' | 'tfjs' }[] = [];
-for (const model of MODEL_NAMES) {
-  if (model === 'llmseqsim') variants.push({ model, kernel: 'tfjs' }, { model, kernel: 'js' });
-  else variants.push({ model, kernel: 'js' });
-}
+// Every model of the catalogue the dataset serves; LLMSeqSim also with the pure-JS kernel.
+const variants: { model: string; kernel: 'js' | 'tfjs' }[] = models.flatMap((model) =>
+  model === 'llmseqsim' ? [{ model, kernel: 'tfjs' as const }, { model, kernel: 'js' as const }] : [{ model, kernel: 'tfjs' as const }],
+);
 
 for (const v of variants) {
-  const p = makeProtocol(dataset, { dotKernel: v.kernel === 'tfjs' ? tfjsDotKernel : jsDotKernel });
-  const best = readBestConfig(DATASET, v.model);
-  const config = resolveConfig(v.model, best?.config, 'bench');
+  const p = v.kernel === 'js' ? makeProtocol(dataset, { dotKernel: jsDotKernel }) : ws.protocol;
+  const ctx = { ...contextOn(ws, p.split.train), ...(v.kernel === 'js' ? { dotKernel: jsDotKernel } : {}) };
+  const { config } = await chooseConfig(DATASET, v.model);
   const t0 = performance.now();
-  const r = runModel(p, v.model, config, p.split.train, p.split.test, embeddings);
+  const r = runModel(p, v.model, config, ctx, p.split.test);
   const total = (performance.now() - t0) / 1000;
 
   // Live latency: one session at a time, as the app scores a changed session.
-  const m = fitModel(v.model, { train: p.split.train, nItems: dataset.catalog.ids.length, embeddings, dotKernel: p.dotKernel }, config);
+  const m = buildModel(v.model, ctx, config);
   const lat = liveLatency(m, p.split.test);
   m.dispose?.();
   rows.push({
     model: v.model,
-    kernel: v.model === 'llmseqsim' ? (v.kernel === 'tfjs' ? `tfjs-${backend}` : 'js') : '-',
+    kernel: modelEntry(v.model).needs.includes('backend') ? (v.kernel === 'tfjs' ? `tfjs-${backend}` : 'js') : '-',
     sessions: r.sessions,
     fitSeconds: r.fitSeconds,
     predictSeconds: r.predictSeconds,
@@ -95,7 +91,7 @@ for (const v of variants) {
   });
 }
 
-const counted = rows.filter((r) => r.kernel !== 'js' || r.model !== 'llmseqsim');
+const counted = rows.filter((r) => r.kernel !== 'js' && modelEntry(r.model).family === 'session');
 const wholeEval = loadSeconds + counted.reduce((a, r) => a + r.fitSeconds + r.predictSeconds + r.metricsSeconds, 0);
 
 console.log(`Beauty test split, ${rows[0].sessions} sessions; tfjs backend ${backend}; data load ${loadSeconds.toFixed(2)} s`);
@@ -115,7 +111,7 @@ console.log(
     ]),
   ),
 );
-console.log(`whole non-neural evaluation (data load + every model once, llmseqsim on tfjs): ${wholeEval.toFixed(1)} s (target < 10 s)`);
+console.log(`whole non-neural evaluation (data load + the 7 session-based models once, llmseqsim on tfjs): ${wholeEval.toFixed(1)} s (target < 10 s)`);
 
 // Trained sequential models shipped in the manifest: training time to early stop (from their
 // training logs), batched test-split scoring, and one live session's top-20.
@@ -133,13 +129,11 @@ interface SeqRow {
   ndcg20: number;
 }
 const seqRows: SeqRow[] = [];
-const seqProtocol = makeProtocol(dataset);
 for (const entry of readManifest(DATASET)?.sequentialModels ?? []) {
-  const log = readTrainLog(DATASET, entry);
-  const rec = seqRecommender(loadSeqModel(DATASET, entry, dataset.catalog.ids.length), entry.name, {});
-  const r = seqModelResult(entry, rec, log, seqProtocol);
-  const lat = liveLatency(rec, seqProtocol.split.test);
-  rec.dispose?.();
+  const chosen = await chooseConfig(DATASET, entry.name);
+  const log = chosen.trainLog;
+  const row = rows.find((r) => r.model === entry.name);
+  if (!row) continue;
   const epochs = log?.history.length ?? 0;
   seqRows.push({
     model: entry.name,
@@ -149,10 +143,10 @@ for (const entry of readManifest(DATASET)?.sequentialModels ?? []) {
     bestEpoch: log?.bestEpoch ?? 0,
     trainMinutes: (log?.trainSeconds ?? 0) / 60,
     secondsPerEpoch: epochs ? log!.history.reduce((a, h) => a + h.seconds, 0) / epochs : 0,
-    predictSeconds: r.predictSeconds,
-    latencyP50Ms: quantile(lat, 0.5),
-    latencyP95Ms: quantile(lat, 0.95),
-    ndcg20: r.metrics['NDCG@20'],
+    predictSeconds: row.predictSeconds,
+    latencyP50Ms: row.latencyP50Ms,
+    latencyP95Ms: row.latencyP95Ms,
+    ndcg20: row.ndcg20,
   });
 }
 if (seqRows.length > 0) {

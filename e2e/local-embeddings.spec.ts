@@ -37,7 +37,7 @@ test('embeds the Beauty catalog locally with progress, equal to the CLI vectors,
   });
   const buf = Buffer.from(b64, 'base64');
   const local = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-  const cli = loadEmbeddings('beauty', loadDataset('beauty').catalog).vectors;
+  const cli = (await loadEmbeddings('beauty', loadDataset('beauty').catalog)).vectors;
   expect(local.length).toBe(cli.data.length);
   let worst = 1;
   for (let r = 0; r < cli.rows; r++) {

@@ -64,13 +64,27 @@ describe('cli train on a tiny dataset', () => {
     expect(more).toMatch(/epoch 3:/);
     expect((JSON.parse(readFileSync(join(outDir, 'sasrec', 'train-log.json'), 'utf8')) as { history: unknown[] }).history).toHaveLength(3);
 
-    // The evaluation report includes the shipped model next to the others.
-    await cliRun(['report', '--models', 'mostpopular', '--quiet']);
+    // The evaluation report includes the shipped model next to the others, and `evaluate`
+    // scores it like any other model of the catalogue.
+    await cliRun(['report', '--models', 'mostpopular,sasrec', '--quiet']);
     const report = EvalReport.parse(JSON.parse(readFileSync(join(outDir, 'eval.json'), 'utf8')));
     expect(report.results.map((r) => r.model)).toEqual(['mostpopular', 'sasrec']);
     const sas = report.results[1];
     expect(sas.metrics['NDCG@20']).toBeGreaterThan(report.results[0].metrics['NDCG@20']);
+    const evalJson = join(outDir, 'sasrec-eval.json');
+    await cliRun(['evaluate', '--model', 'sasrec', '--json', evalJson, '--quiet']);
+    const single = JSON.parse(readFileSync(evalJson, 'utf8')) as { sessions: number; metrics: Record<string, number>; model: string };
+    expect(single.model).toBe('sasrec');
+    expect(single.metrics['NDCG@20']).toBeCloseTo(sas.metrics['NDCG@20'], 10);
     expect(sas.config).toMatchObject({ weights: 'uint8', dim: 16 });
     expect(existsSync(join(cacheDir, 'sasrec', 'checkpoint.json'))).toBe(true);
+
+    // One live session in the dataset's own ids: the learned "i -> i+1" is among the top 3, with titles.
+    const rec = JSON.parse(await cliRun(['recommend', '--model', 'sasrec', '--items', '3,4', '--k', '3', '--json'])) as {
+      items: { id: number; title: string; score: number }[];
+    };
+    expect(rec.items.map((x) => x.id)).toContain(5);
+    for (const x of rec.items) expect(x.title).toBe(`Product number ${x.id}`);
+    await expect(cliRun(['recommend', '--model', 'sasrec', '--items', '3,999'])).rejects.toThrow(/--items: item 2 \("999"\) is not an item id/);
   }, 180_000);
 });

@@ -35,11 +35,11 @@ describe('artifact manifest', () => {
     await expect(verifyFile(bytes.subarray(0, 2), ref)).rejects.toBeInstanceOf(InputError);
   });
 
-  it('the committed Beauty artifacts match the manifest and the data', () => {
+  it('the committed Beauty artifacts match the manifest and the data', async () => {
     const m = readManifest('beauty');
     expect(m?.catalog.count).toBe(12101);
     const ds = loadDataset('beauty');
-    const e = loadEmbeddings('beauty', ds.catalog);
+    const e = await loadEmbeddings('beauty', ds.catalog);
     expect(e.vectors.rows).toBe(12101);
     expect(e.entry.emptyTitleItemIds).toHaveLength(7);
   });

@@ -1,8 +1,8 @@
 import { chainFolds, type Fold, temporalSplit, type TemporalSplit } from '../core/dataset/split.js';
-import type { Dataset, EvalCases, SessionSet } from '../core/dataset/types.js';
+import type { Dataset, EvalCases } from '../core/dataset/types.js';
 import { evaluateAt, type MetricValues, popularityStats, type PopularityStats, type RecLists } from '../core/metrics/metrics.js';
-import type { DenseMatrix, DotKernelFactory } from '../core/vectors/matrix.js';
-import { fitModel, type ModelName } from '../recommenders/registry.js';
+import type { DotKernelFactory } from '../core/vectors/matrix.js';
+import { type BuildContext, buildModel } from '../recommenders/catalogue.js';
 import { recommendAll } from '../recommenders/types.js';
 
 /** The paper's evaluation setting for one dataset: split, folds and whole-dataset popularity. */
@@ -45,18 +45,17 @@ export function scoreLists(p: Protocol, lists: RecLists, targets: Int32Array): M
   return evaluateAt(lists, targets, p.cutoffs, p.popularity);
 }
 
-/** Fits a model on `train` and scores it on `cases` at the protocol's cut-offs. */
+/** Builds a model of the catalogue (fit on `ctx.train`, or loaded) and scores it on `cases` at the protocol's cut-offs. */
 export function runModel(
   p: Protocol,
-  name: ModelName,
+  name: string,
   config: object,
-  train: SessionSet,
+  ctx: BuildContext,
   cases: EvalCases,
-  embeddings: DenseMatrix | undefined,
   onProgress?: (done: number, total: number) => void,
 ): RunResult {
   const t0 = performance.now();
-  const model = fitModel(name, { train, nItems: p.dataset.catalog.ids.length, embeddings, dotKernel: p.dotKernel }, config);
+  const model = buildModel(name, ctx, config);
   const t1 = performance.now();
   const k = Math.max(...p.cutoffs);
   const total = cases.targets.length;

@@ -90,18 +90,6 @@ export const SEQ_PRESETS = {
   llm2gru4rec: { ...gru, llmInit: 'pca' },
 } as const satisfies Record<string, SeqTrainConfig>;
 export type SeqModelName = keyof typeof SEQ_PRESETS;
-export const SEQ_LABELS: Record<SeqModelName, string> = {
-  bert4rec: 'BERT4Rec',
-  llm2bert4rec: 'LLM2BERT4Rec',
-  sasrec: 'SASRec',
-  llm2sasrec: 'LLM2SASRec',
-  gru4rec: 'GRU4Rec',
-  llm2gru4rec: 'LLM2GRU4Rec',
-};
-export const SEQ_MODEL_NAMES = Object.keys(SEQ_PRESETS) as SeqModelName[];
-export function isSeqModelName(x: string): x is SeqModelName {
-  return Object.prototype.hasOwnProperty.call(SEQ_PRESETS, x);
-}
 
 /** Centred log(1 + count) of every item in the training sessions: an output-bias start. */
 export function popularityBias(train: SessionSet, nItems: number): Float32Array {

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { decodeEmbeddings } from '../core/artifacts/embeddings.js';
+import { type ArtifactReader, loadCatalog, loadItemEmbeddings, loadTrained, readVerified as coreReadVerified, type TrainedFiles } from '../core/artifacts/loader.js';
 import {
   CatalogFile,
   type EmbeddingsEntry,
+  type FileRef,
   Manifest,
   MANIFEST_FORMAT,
   MANIFEST_VERSION,
-  parseJsonFile,
   parseManifest,
 } from '../core/artifacts/manifest.js';
 import { encodeSessions } from '../core/artifacts/sessions.js';
@@ -78,17 +79,18 @@ export function writeCatalogArtifacts(dataset: string, catalog: Catalog, split?:
   return manifest;
 }
 
+/** Reads files of a dataset's artifact folder (the core loader's reader for Node). */
+export function nodeReader(dataset: string): ArtifactReader {
+  return async (file) => {
+    const path = join(artifactsDir(dataset), file);
+    if (!existsSync(path)) throw new InputError(rel(path), 'is listed in the manifest but missing');
+    return new Uint8Array(await readFile(path));
+  };
+}
+
 /** Reads and verifies one artifact file (size + sha256) against its manifest entry. */
-export function readVerified(dataset: string, ref: { file: string; bytes: number; sha256: string }): Uint8Array {
-  const path = join(artifactsDir(dataset), ref.file);
-  if (!existsSync(path)) throw new InputError(rel(path), 'is listed in the manifest but missing');
-  const bytes = new Uint8Array(readFileSync(path));
-  if (bytes.byteLength !== ref.bytes) {
-    throw new InputError(rel(path), `is ${bytes.byteLength} bytes, the manifest says ${ref.bytes} (truncated or replaced?)`);
-  }
-  const h = sha256Of(bytes);
-  if (h !== ref.sha256) throw new InputError(rel(path), `checksum mismatch (sha256 ${h}, the manifest says ${ref.sha256})`);
-  return bytes;
+export function readVerified(dataset: string, ref: FileRef): Promise<Uint8Array> {
+  return coreReadVerified(nodeReader(dataset), ref);
 }
 
 export interface LoadedEmbeddings {
@@ -100,24 +102,29 @@ export interface LoadedEmbeddings {
  * Loads the item embeddings of a dataset from its manifest, checked against the catalog
  * (same items in the same order). `name` picks one entry; by default the first.
  */
-export function loadEmbeddings(dataset: string, catalog: Catalog, name?: string): LoadedEmbeddings {
+export async function loadEmbeddings(dataset: string, catalog: Catalog, name?: string): Promise<LoadedEmbeddings> {
   const manifest = readManifest(dataset);
   const where = rel(join(artifactsDir(dataset), MANIFEST_FILE));
   if (!manifest || manifest.embeddings.length === 0) {
     throw new InputError(where, `has no item embeddings for "${dataset}": run \`npm run cli -- embed --dataset ${dataset}\``);
   }
-  const entry = name ? manifest.embeddings.find((e) => e.name === name) : manifest.embeddings[0];
-  if (!entry) {
-    throw new InputError(where, `has no embeddings named "${name}" (has: ${manifest.embeddings.map((e) => e.name).join(', ')})`);
-  }
-  const catalogBytes = readVerified(dataset, manifest.catalog);
-  const cat = parseJsonFile(new TextDecoder().decode(catalogBytes), manifest.catalog.file, CatalogFile);
+  const read = nodeReader(dataset);
+  const cat = await loadCatalog(read, manifest);
   if (cat.ids.length !== catalog.ids.length || cat.ids.some((id, i) => id !== catalog.ids[i])) {
     throw new InputError(manifest.catalog.file, `does not match data/${dataset} (different items or order): rerun \`prepare\` and \`embed\``);
   }
-  if (entry.count !== catalog.ids.length) {
-    throw new InputError(entry.file, `holds ${entry.count} vectors but the catalog has ${catalog.ids.length} items`);
+  const loaded = await loadItemEmbeddings(read, manifest, catalog.ids.length, name);
+  return { entry: manifest.embeddings.find((e) => e.name === loaded.name)!, vectors: loaded.vectors };
+}
+
+/** The trained models' files the manifest lists (a bad one is an error naming its file). */
+export async function loadTrainedFiles(dataset: string, nItems: number, names?: readonly string[]): Promise<Map<string, TrainedFiles>> {
+  const manifest = readManifest(dataset);
+  const read = nodeReader(dataset);
+  const out = new Map<string, TrainedFiles>();
+  for (const entry of manifest?.sequentialModels ?? []) {
+    if (names && !names.includes(entry.name)) continue;
+    out.set(entry.name, await loadTrained(read, entry, nItems));
   }
-  const vectors = decodeEmbeddings(readVerified(dataset, entry), { ...entry, file: rel(join(artifactsDir(dataset), entry.file)) });
-  return { entry, vectors };
+  return out;
 }

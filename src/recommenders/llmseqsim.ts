@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import type { EvalCases } from '../core/dataset/types.js';
 import type { RecLists } from '../core/metrics/metrics.js';
 import { aggregateSession } from '../core/session/aggregate.js';
-import { type Decay, decayWeights } from '../core/session/decay.js';
+import { DECAYS, decayWeights } from '../core/session/decay.js';
 import { type DenseMatrix, jsDotKernel, normalizeRows, rowNorms } from '../core/vectors/matrix.js';
-import { type DimReduction, reduceDims } from '../core/vectors/reduce.js';
+import { reduceDims } from '../core/vectors/reduce.js';
 import { topKInto } from '../core/vectors/topk.js';
 import type { Ranked, Recommender, TrainingData } from './types.js';
 
@@ -12,15 +13,27 @@ import type { Ranked, Recommender, TrainingData } from './types.js';
  * of its items' LLM embeddings; the catalog items most similar to it are recommended.
  * No training: `fit` only reduces and indexes the item embeddings.
  */
-export interface LlmSeqSimConfig {
-  /** Session embedding: decay-weighted mean of the item embeddings, or the last item's. */
-  readonly aggregation: 'mean' | 'last';
-  /** Position weights for 'mean' (ignored for 'last'). */
-  readonly decay: Decay;
-  readonly similarity: 'cosine' | 'dot' | 'euclidean';
-  readonly reduction: DimReduction;
-  readonly filterPromptItems: boolean;
-}
+const decay = z.enum(DECAYS);
+
+/** Dimensionality reduction of the item vectors before scoring (the extension's options). */
+export const ReductionConfig = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('none') }).strict(),
+  z.object({ method: z.literal('pca'), dims: z.number().int().positive().max(4096) }).strict(),
+  z.object({ method: z.literal('random'), dims: z.number().int().positive().max(4096), seed: z.number().int() }).strict(),
+]);
+
+export const LlmSeqSimConfig = z
+  .object({
+    /** Session embedding: decay-weighted mean of the item embeddings, or the last item's. */
+    aggregation: z.enum(['mean', 'last']),
+    /** Position weights for 'mean' (ignored for 'last'). */
+    decay,
+    similarity: z.enum(['cosine', 'dot', 'euclidean']),
+    reduction: ReductionConfig,
+    filterPromptItems: z.boolean(),
+  })
+  .strict();
+export type LlmSeqSimConfig = z.infer<typeof LlmSeqSimConfig>;
 
 export const LLMSEQSIM_DEFAULTS: LlmSeqSimConfig = {
   aggregation: 'mean',

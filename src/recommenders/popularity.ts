@@ -1,9 +1,13 @@
+import { z } from 'zod';
 import type { Ranked, Recommender, TrainingData } from './types.js';
 
-export interface MostPopularConfig {
-  /** Exclude the session's own items (the paper's filter_prompt_items). */
-  readonly filterPromptItems: boolean;
-}
+export const MostPopularConfig = z
+  .object({
+    /** Exclude the session's own items (the paper's filter_prompt_items). */
+    filterPromptItems: z.boolean(),
+  })
+  .strict();
+export type MostPopularConfig = z.infer<typeof MostPopularConfig>;
 
 export const MOST_POPULAR_DEFAULTS: MostPopularConfig = { filterPromptItems: true };
 

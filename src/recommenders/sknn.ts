@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { sessionsByLastTime } from '../core/dataset/split.js';
 import type { SessionSet } from '../core/dataset/types.js';
 import { aggregateSession } from '../core/session/aggregate.js';
-import { type Decay, decayWeights } from '../core/session/decay.js';
+import { DECAYS, decayWeights } from '../core/session/decay.js';
 import { mulberry32 } from '../core/vectors/random.js';
 import { topKInto } from '../core/vectors/topk.js';
 import type { Ranked, Recommender, TrainingData } from './types.js';
@@ -16,32 +17,41 @@ import type { Ranked, Recommender, TrainingData } from './types.js';
  *           common item is ((position+1)/|prompt|).
  *   SF-SKNN: only items that followed the prompt's last item in some training session.
  */
-export interface SknnConfig {
-  readonly k: number;
-  readonly sampleSize: number;
-  readonly sampling: 'random' | 'recent';
-  readonly similarity: 'cosine' | 'dot';
-  readonly idfWeighting: boolean;
-  readonly decay: Decay;
-  readonly sequentialWeighting: boolean;
-  readonly sequentialFilter: boolean;
-  /** Use only the last n prompt items (null: all). */
-  readonly lastNItems: number | null;
-  readonly filterPromptItems: boolean;
-  /** Seed for random sampling; each prompt gets its own stream derived from it, so results do not depend on call order. */
-  readonly seed: number;
-  /**
-   * SKNNEmb: compare sessions by their embeddings (aggregated item embeddings) instead of
-   * their shared items. null = the classic item-overlap similarity.
-   */
-  readonly embeddingSimilarity: null | {
-    /** Prompt session embedding (decayed by `decay` when 'mean'). */
-    readonly promptAggregation: 'mean' | 'last';
-    /** Training session embeddings. */
-    readonly trainingAggregation: 'mean' | 'last';
-    readonly trainingDecay: Decay;
-  };
-}
+const decay = z.enum(DECAYS);
+
+export const SknnConfig = z
+  .object({
+    k: z.number().int().positive().max(100_000),
+    sampleSize: z.number().int().positive().max(10_000_000),
+    sampling: z.enum(['random', 'recent']),
+    similarity: z.enum(['cosine', 'dot']),
+    idfWeighting: z.boolean(),
+    decay,
+    sequentialWeighting: z.boolean(),
+    sequentialFilter: z.boolean(),
+    /** Use only the last n prompt items (null: all). */
+    lastNItems: z.number().int().positive().max(10_000).nullable(),
+    filterPromptItems: z.boolean(),
+    /** Seed for random sampling; each prompt gets its own stream derived from it, so results do not depend on call order. */
+    seed: z.number().int(),
+    /**
+     * SKNNEmb: compare sessions by their embeddings (aggregated item embeddings) instead of
+     * their shared items. null = the classic item-overlap similarity.
+     */
+    embeddingSimilarity: z
+      .object({
+        /** Prompt session embedding (decayed by `decay` when 'mean'). */
+        promptAggregation: z.enum(['mean', 'last']),
+        /** Training session embeddings. */
+        trainingAggregation: z.enum(['mean', 'last']),
+        trainingDecay: decay,
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict()
+  .refine((c) => c.sampleSize >= c.k, { message: 'sampleSize must be >= k', path: ['sampleSize'] });
+export type SknnConfig = z.infer<typeof SknnConfig>;
 
 export type SknnVariant = 'sknn' | 'v-sknn' | 's-sknn' | 'sf-sknn' | 'sknn-emb';
 

@@ -27,6 +27,11 @@ export function Recommendations(props: {
                 Not available: {m.reason}
               </p>
             )}
+            {m.available && m.note && (
+              <p className="muted" data-testid="model-note">
+                Note: {m.note}
+              </p>
+            )}
             {m.available && session.length === 0 && m.name !== 'mostpopular' && <p className="muted">Add an item to get suggestions.</p>}
             {m.available && r && (
               <ol>

@@ -1,143 +1,146 @@
+import type { LoadedArtifacts, TrainedFiles } from '../../core/artifacts/loader.js';
+import type { SessionSet } from '../../core/dataset/types.js';
 import { type DenseMatrix, type DotKernelFactory, jsDotKernel, normalizeRows } from '../../core/vectors/matrix.js';
 import { topKInto } from '../../core/vectors/topk.js';
-import { fitModel, type ModelName, resolveConfig } from '../../recommenders/registry.js';
+import { CATALOGUE, type ModelEntry, resolveConfig } from '../../recommenders/catalogue.js';
 import type { Recommender } from '../../recommenders/types.js';
-import { deserializeModel } from '../../neural/io.js';
-import { seqRecommender } from '../../neural/recommender.js';
-import type { LoadedArtifacts, SeqModelFiles } from './artifacts-client.js';
 import type { ArtifactProblem, ModelRecommendations, ModelStatus } from './messages.js';
 
-/** The models the app shows, in display order, and what each needs. */
-export const APP_MODELS: readonly { name: ModelName; label: string; needs: readonly ('sessions' | 'embeddings')[] }[] = [
-  { name: 'llmseqsim', label: 'LLMSeqSim', needs: ['embeddings'] },
-  { name: 'v-sknn', label: 'V-SKNN', needs: ['sessions'] },
-  { name: 'sknn-emb', label: 'SKNN-Emb', needs: ['sessions', 'embeddings'] },
-  { name: 'sf-sknn', label: 'SF-SKNN', needs: ['sessions'] },
-  { name: 's-sknn', label: 'S-SKNN', needs: ['sessions'] },
-  { name: 'sknn', label: 'SKNN', needs: ['sessions'] },
-  { name: 'mostpopular', label: 'MostPopular', needs: ['sessions'] },
-];
+const NO_SESSIONS: SessionSet = { ids: new Int32Array(0), offsets: Int32Array.of(0), items: new Int32Array(0), times: new Float64Array(0) };
 
-/** Models that score through tfjs (and so depend on the selected backend). */
-const USES_BACKEND = new Set<ModelName>(['llmseqsim']);
-/** Fitted before the first recommendation; the others follow right after it. */
-const FIRST = new Set<ModelName>(['llmseqsim', 'v-sknn', 'mostpopular']);
+/** Which models a (re)build covers: all, those on the tfjs backend, the start-up ones, the rest, or the trained ones. */
+export type BuildScope = 'all' | 'backend' | 'first' | 'rest' | 'trained';
 
 /**
- * Owns the fitted models for one dataset. Session-based models are fitted once; models that
- * score with tfjs (LLMSeqSim and the trained sequential models) are rebuilt whenever the
- * backend changes, so their tensors live on the running backend.
+ * Owns the built models for one catalog, every one of them an entry of the model catalogue.
+ * Session-based models are fitted once; models that score with tfjs (LLMSeqSim, the trained
+ * models and the hybrids over them) are rebuilt whenever the backend changes, so their tensors
+ * live on the running backend.
  */
 export class Engine {
   private readonly models = new Map<string, Recommender>();
   private readonly statuses = new Map<string, ModelStatus>();
   private readonly popularity: Float64Array;
-  /** Trained sequential models' files, once downloaded (listed in the manifest). */
-  private seqFiles = new Map<string, SeqModelFiles>();
-  private readonly seqProblems = new Map<string, string>();
+  /** Trained models' files, once downloaded (listed in the manifest), and the problems of those that failed. */
+  private trained = new Map<string, TrainedFiles>();
+  private readonly trainedProblems = new Map<string, string>();
+  private trainedLoaded = false;
+  private readonly listed: ReadonlySet<string>;
 
   constructor(readonly artifacts: LoadedArtifacts) {
     this.popularity = new Float64Array(artifacts.ids.length);
     if (artifacts.split) for (const it of artifacts.split.train.items) this.popularity[it]++;
+    this.listed = new Set((artifacts.manifest.sequentialModels ?? []).map((m) => m.name));
   }
 
   get itemPopularity(): Float64Array {
     return this.popularity;
   }
 
-  /** The configuration the offline report used for a model, else its defaults. */
-  private configFor(name: ModelName): object {
-    const fromReport = this.artifacts.report?.results.find((r) => r.model === name)?.config;
-    return resolveConfig(name, fromReport, fromReport ? 'eval.json' : 'defaults');
+  /**
+   * The configuration a model runs with and where it comes from: the offline report's
+   * (eval.json, checked against the manifest), else the defaults, which the status says.
+   */
+  private configFor(m: ModelEntry): { config: object; note?: string } {
+    const fromReport = this.artifacts.report?.results.find((r) => r.model === m.name)?.config;
+    if (fromReport && !m.trained) return { config: resolveConfig(m.name, fromReport, 'eval.json') };
+    if (m.trained) return { config: m.defaults };
+    const why = this.artifacts.report ? `eval.json has no ${m.name} config` : 'eval.json did not load';
+    return { config: resolveConfig(m.name, undefined, 'defaults'), note: `runs on its default configuration (${why})` };
   }
 
-  /** Display order: LLMSeqSim, the trained sequential models (manifest order), then the rest. */
-  private order(): { name: string; label: string; usesBackend: boolean }[] {
-    const registry = APP_MODELS.map((m) => ({ name: m.name as string, label: m.label, usesBackend: USES_BACKEND.has(m.name) }));
-    const seq = (this.artifacts.manifest.sequentialModels ?? []).map((e) => ({ name: e.name, label: e.label, usesBackend: true }));
-    return [registry[0], ...seq, ...registry.slice(1)];
+  /** The trained model a model needs (itself, or the one a hybrid's config names). */
+  private trainedNeeded(m: ModelEntry, config: object): string | undefined {
+    if (!m.needs.includes('weights')) return undefined;
+    return m.trained ? m.name : (config as { sequential?: string }).sequential;
   }
 
-  /** The downloaded sequential models' files (and the problems of those that failed to load). */
-  setSequential(files: readonly SeqModelFiles[], problems: readonly ArtifactProblem[]): void {
-    this.seqFiles = new Map(files.map((f) => [f.entry.name, f]));
+  /** The models the app shows for this catalog, in the catalogue's order (trained ones only if the manifest lists them). */
+  private shown(): ModelEntry[] {
+    return CATALOGUE.filter((m) => {
+      if (!m.needs.includes('weights')) return true;
+      const seq = this.trainedNeeded(m, this.configFor(m).config);
+      return seq !== undefined && this.listed.has(seq);
+    });
+  }
+
+  /** The downloaded trained models' files (and the problems of those that failed to load). */
+  setTrained(files: readonly TrainedFiles[], problems: readonly ArtifactProblem[]): void {
+    this.trained = new Map(files.map((f) => [f.entry.name, f]));
+    this.trainedLoaded = true;
     for (const e of this.artifacts.manifest.sequentialModels ?? []) {
       const p = problems.find((x) => x.file.startsWith(`${e.name}/`));
-      if (p) this.seqProblems.set(e.name, p.message);
+      if (p) this.trainedProblems.set(e.name, p.message);
     }
   }
 
-  /** (Re)builds the sequential models on the running backend. */
-  private fitSequential(): void {
-    const { ids, split, sessionsNote } = this.artifacts;
-    for (const entry of this.artifacts.manifest.sequentialModels ?? []) {
-      const base = { name: entry.name, label: entry.label, usesBackend: true };
-      this.models.get(entry.name)?.dispose?.();
-      this.models.delete(entry.name);
-      let reason: string | undefined;
-      if (!split && sessionsNote) reason = sessionsNote;
+  /** Why a model cannot be built now (undefined: it can; 'loading': its files are still downloading). */
+  private missing(m: ModelEntry, config: object): string | 'loading' | undefined {
+    const { split, embeddings, problems, sessionsNote, ids } = this.artifacts;
+    const reasons: string[] = [];
+    if (m.needs.includes('sessions') && !split) {
+      reasons.push(sessionsNote ?? problems.find((p) => p.file.includes('sessions'))?.message ?? 'no sessions file');
+    }
+    if (m.needs.includes('embeddings') && !embeddings) reasons.push(problems.find((p) => p.file.includes('embeddings'))?.message ?? 'no embeddings');
+    const seq = this.trainedNeeded(m, config);
+    if (seq) {
+      const entry = this.artifacts.manifest.sequentialModels?.find((e) => e.name === seq);
+      if (!split && sessionsNote) reasons.push(sessionsNote);
       // Items added in the app come after the trained ones: the model scores the ones it knows.
-      else if (ids.length < entry.nItems) reason = `trained on a ${entry.nItems}-item catalog; this one has ${ids.length} items`;
-      else reason = this.seqProblems.get(entry.name);
-      if (reason) {
-        this.statuses.set(entry.name, { ...base, available: false, reason });
-        continue;
-      }
-      const files = this.seqFiles.get(entry.name);
-      if (!files) continue; // still downloading: shown as loading
-      try {
-        const model = deserializeModel(files.json, files.weights, entry.model.file);
-        this.models.set(entry.name, seqRecommender(model, entry.name, model.config));
-        this.statuses.set(entry.name, { ...base, available: true });
-      } catch (e) {
-        this.statuses.set(entry.name, { ...base, available: false, reason: (e as Error).message });
-      }
+      else if (entry && ids.length < entry.nItems) reasons.push(`trained on a ${entry.nItems}-item catalog; this one has ${ids.length} items`);
+      else if (this.trainedProblems.has(seq)) reasons.push(this.trainedProblems.get(seq)!);
+      else if (!this.trained.has(seq)) return reasons.length ? reasons.join('; ') : 'loading';
+    }
+    return reasons.length ? [...new Set(reasons)].join('; ') : undefined;
+  }
+
+  private inScope(m: ModelEntry, scope: BuildScope): boolean {
+    switch (scope) {
+      case 'all':
+        return true;
+      case 'backend':
+        return m.needs.includes('backend') && this.statuses.has(m.name);
+      case 'first':
+        return m.startup === 'first';
+      case 'rest':
+        return m.startup !== 'first' && !m.needs.includes('weights');
+      case 'trained':
+        return m.needs.includes('weights') && this.trainedLoaded;
     }
   }
 
-  /**
-   * (Re)fits models. `which` limits it: 'backend' refits just the tfjs ones after a backend
-   * switch; 'first' fits the models shown first at start-up, 'rest' the others, 'sequential'
-   * only the trained sequential models (once their files are in).
-   */
-  fit(dotKernel: DotKernelFactory, which: 'all' | 'backend' | 'first' | 'rest' | 'sequential' = 'all'): ModelStatus[] {
-    if (which !== 'first') this.fitSequential();
-    if (which === 'sequential') return this.status();
-    const { split, embeddings, problems } = this.artifacts;
-    for (const spec of APP_MODELS) {
-      const usesBackend = USES_BACKEND.has(spec.name);
-      if (which === 'backend' && !usesBackend) continue;
-      if (which === 'first' && !FIRST.has(spec.name)) continue;
-      if (which === 'rest' && FIRST.has(spec.name)) continue;
-      if (which === 'backend' && !this.statuses.has(spec.name)) continue;
-      this.models.get(spec.name)?.dispose?.();
-      this.models.delete(spec.name);
-      const missing: string[] = [];
-      if (spec.needs.includes('sessions') && !split) {
-        missing.push(this.artifacts.sessionsNote ?? problems.find((p) => p.file.includes('sessions'))?.message ?? 'no sessions file');
-      }
-      if (spec.needs.includes('embeddings') && !embeddings) {
-        missing.push(problems.find((p) => p.file.includes('embeddings'))?.message ?? 'no embeddings');
-      }
-      if (missing.length > 0) {
-        this.statuses.set(spec.name, { name: spec.name, label: spec.label, available: false, reason: missing.join('; '), usesBackend });
+  /** (Re)builds the models in `scope` and returns every shown model's status. */
+  build(dotKernel: DotKernelFactory, scope: BuildScope = 'all'): ModelStatus[] {
+    const { split, embeddings, ids } = this.artifacts;
+    for (const m of this.shown()) {
+      if (!this.inScope(m, scope)) continue;
+      const usesBackend = m.needs.includes('backend');
+      const base = { name: m.name, label: m.label, usesBackend };
+      this.models.get(m.name)?.dispose?.();
+      this.models.delete(m.name);
+      const { config, note } = this.configFor(m);
+      const why = this.missing(m, config);
+      if (why === 'loading') continue;
+      if (why) {
+        this.statuses.set(m.name, { ...base, available: false, reason: why });
         continue;
       }
       try {
-        const train = split?.train ?? { ids: new Int32Array(0), offsets: Int32Array.of(0), items: new Int32Array(0), times: new Float64Array(0) };
-        const model = fitModel(spec.name, { train, nItems: this.artifacts.ids.length, embeddings: embeddings?.vectors, dotKernel }, this.configFor(spec.name));
-        this.models.set(spec.name, model);
-        this.statuses.set(spec.name, { name: spec.name, label: spec.label, available: true, usesBackend });
+        const model = m.build({ train: split?.train ?? NO_SESSIONS, nItems: ids.length, embeddings: embeddings?.vectors, dotKernel, trained: this.trained }, config);
+        this.models.set(m.name, model);
+        this.statuses.set(m.name, { ...base, available: true, ...(note ? { note } : {}) });
       } catch (e) {
-        this.statuses.set(spec.name, { name: spec.name, label: spec.label, available: false, reason: (e as Error).message, usesBackend });
+        this.statuses.set(m.name, { ...base, available: false, reason: (e as Error).message });
       }
     }
     return this.status();
   }
 
-  /** Every app model's status; models not fitted (or downloaded) yet are listed as loading. */
+  /** Every shown model's status; models not built (or downloaded) yet are listed as loading. */
   status(): ModelStatus[] {
-    return this.order().map((m) => this.statuses.get(m.name) ?? { ...m, available: false, loading: true });
+    return this.shown().map(
+      (m) => this.statuses.get(m.name) ?? { name: m.name, label: m.label, usesBackend: m.needs.includes('backend'), available: false, loading: true },
+    );
   }
 
   /** Catalog items nearest (cosine) to a vector, e.g. a free-text query's embedding. */
@@ -163,15 +166,15 @@ export class Engine {
   /** Every available model's top-k for the session, with the time each took. */
   async recommend(session: Int32Array, k: number): Promise<ModelRecommendations[]> {
     const out: ModelRecommendations[] = [];
-    for (const spec of this.order()) {
-      const model = this.models.get(spec.name);
+    for (const m of this.shown()) {
+      const model = this.models.get(m.name);
       if (!model) continue;
       const t0 = performance.now();
       const r = model.recommendAsync ? await model.recommendAsync(session, k, true) : model.recommend(session, k, true);
       const ms = performance.now() - t0;
       const n = r.items.indexOf(-1) < 0 ? r.items.length : r.items.indexOf(-1);
       out.push({
-        model: spec.name,
+        model: m.name,
         items: Array.from(r.items.subarray(0, n)),
         scores: Array.from(r.scores.subarray(0, n)),
         because: r.because ? Array.from(r.because.subarray(0, n)) : new Array<number>(n).fill(-1),

@@ -23,14 +23,14 @@ export interface ModelStatus {
   readonly loading?: boolean;
   /** Why a model is unavailable (e.g. the file it needs is corrupt). */
   readonly reason?: string;
+  /** Something the user should know about an available model (e.g. it runs on its default configuration). */
+  readonly note?: string;
   /** Uses tfjs (and so the selected backend) for scoring. */
   readonly usesBackend: boolean;
 }
 
-export interface ArtifactProblem {
-  readonly file: string;
-  readonly message: string;
-}
+export type { ArtifactProblem } from '../../core/artifacts/loader.js';
+import type { ArtifactProblem } from '../../core/artifacts/loader.js';
 
 export interface ModelRecommendations {
   readonly model: string;

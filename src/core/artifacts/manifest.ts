@@ -22,6 +22,7 @@ export const FileRef = z.object({
   bytes: z.number().int().nonnegative(),
   sha256,
 });
+export type FileRef = z.infer<typeof FileRef>;
 
 export const EmbeddingDtype = z.enum(['float32', 'float16', 'int8']);
 export type EmbeddingDtype = z.infer<typeof EmbeddingDtype>;
@@ -134,7 +135,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 /** Checks a file's size and checksum against its manifest entry. */
-export async function verifyFile(bytes: Uint8Array, ref: z.infer<typeof FileRef>): Promise<void> {
+export async function verifyFile(bytes: Uint8Array, ref: FileRef): Promise<void> {
   if (bytes.byteLength !== ref.bytes) {
     throw new InputError(ref.file, `is ${bytes.byteLength} bytes, the manifest says ${ref.bytes} (truncated or replaced?)`);
   }

@@ -1,0 +1,191 @@
+import { InputError } from '../errors.js';
+import type { EvalCases, SessionSet } from '../dataset/types.js';
+import type { DenseMatrix } from '../vectors/matrix.js';
+import { decodeEmbeddings } from './embeddings.js';
+import { CatalogFile, type FileRef, type Manifest, parseJsonFile, parseManifest, type SeqModelEntry, verifyFile } from './manifest.js';
+import { EvalReport } from './report.js';
+import { decodeSessions } from './sessions.js';
+
+/**
+ * The one artifact loader, shared by Node (files) and the browser (fetch), as transformers.js
+ * has one `getFile()` for every runtime: the reader is injected, and every file is checked
+ * against its manifest entry (size, sha256, shape) here and nowhere else.
+ */
+
+/** Reads one file of a dataset's artifact folder by its relative name; errors name the file. */
+export type ArtifactReader = (file: string) => Promise<Uint8Array>;
+
+export interface ArtifactProblem {
+  readonly file: string;
+  readonly message: string;
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A problem naming the file (the message starts with the file name exactly once). */
+export function problemOf(file: string, e: unknown): ArtifactProblem {
+  const msg = message(e);
+  return { file, message: msg.startsWith(file) ? msg : `${file}: ${msg}` };
+}
+
+/** Reads a file and checks it against its manifest entry. */
+export async function readVerified(read: ArtifactReader, ref: FileRef): Promise<Uint8Array> {
+  const bytes = await read(ref.file);
+  await verifyFile(bytes, ref);
+  return bytes;
+}
+
+export async function loadManifest(read: ArtifactReader): Promise<Manifest> {
+  return parseManifest(text(await read('manifest.json')), 'manifest.json');
+}
+
+export interface LoadedCatalog {
+  readonly ids: Int32Array;
+  readonly titles: string[];
+}
+
+export async function loadCatalog(read: ArtifactReader, manifest: Manifest): Promise<LoadedCatalog> {
+  const catalog = parseJsonFile(text(await readVerified(read, manifest.catalog)), manifest.catalog.file, CatalogFile);
+  if (catalog.ids.length !== manifest.catalog.count) {
+    throw new InputError(manifest.catalog.file, `has ${catalog.ids.length} items, the manifest says ${manifest.catalog.count}`);
+  }
+  return { ids: Int32Array.from(catalog.ids), titles: catalog.titles };
+}
+
+export interface LoadedSplit {
+  readonly train: SessionSet;
+  readonly test: EvalCases;
+}
+
+export async function loadSplit(read: ArtifactReader, manifest: Manifest, nItems: number): Promise<LoadedSplit> {
+  const ref = manifest.sessions;
+  if (!ref) throw new InputError('sessions.bin', 'the manifest lists no sessions file (run `npm run cli -- prepare`)');
+  return decodeSessions(await readVerified(read, ref), ref, nItems, ref.file);
+}
+
+export interface LoadedItemEmbeddings {
+  readonly name: string;
+  readonly vectors: DenseMatrix;
+}
+
+/** The item embeddings named `name` (default: the first listed), checked against the catalog size. */
+export async function loadItemEmbeddings(read: ArtifactReader, manifest: Manifest, nItems: number, name?: string): Promise<LoadedItemEmbeddings> {
+  const entry = name ? manifest.embeddings.find((e) => e.name === name) : manifest.embeddings[0];
+  if (!entry) {
+    throw new InputError(
+      'manifest.json',
+      name
+        ? `has no embeddings named "${name}" (has: ${manifest.embeddings.map((e) => e.name).join(', ') || 'none'})`
+        : 'lists no item embeddings (run `npm run cli -- embed`)',
+    );
+  }
+  if (entry.count !== nItems) throw new InputError(entry.file, `holds ${entry.count} vectors for ${nItems} catalog items`);
+  return { name: entry.name, vectors: decodeEmbeddings(await readVerified(read, entry), entry) };
+}
+
+export async function loadReport(read: ArtifactReader, manifest: Manifest): Promise<EvalReport | null> {
+  const ref = manifest.evaluation;
+  if (!ref) return null;
+  return parseJsonFile(text(await readVerified(read, ref)), ref.file, EvalReport);
+}
+
+/** A trained model's files as downloaded and verified (deserialised per tfjs backend by its catalogue entry). */
+export interface TrainedFiles {
+  readonly entry: SeqModelEntry;
+  readonly json: string;
+  readonly weights: Uint8Array;
+}
+
+export async function loadTrained(read: ArtifactReader, entry: SeqModelEntry, nItems: number): Promise<TrainedFiles> {
+  if (entry.nItems !== nItems) throw new InputError(entry.model.file, `scores ${entry.nItems} items, the catalog has ${nItems}: retrain it`);
+  const json = text(await readVerified(read, entry.model));
+  const weights = await readVerified(read, entry.weights);
+  return { entry, json, weights };
+}
+
+/** Every trained model the manifest lists; a missing or corrupt file is a problem naming it, the others still load. */
+export async function loadAllTrained(
+  read: ArtifactReader,
+  manifest: Manifest,
+  nItems: number,
+): Promise<{ files: TrainedFiles[]; problems: ArtifactProblem[] }> {
+  const problems: ArtifactProblem[] = [];
+  const loaded = await Promise.all(
+    (manifest.sequentialModels ?? []).map(async (entry) => {
+      try {
+        return await loadTrained(read, entry, nItems);
+      } catch (e) {
+        const file = e instanceof InputError ? e.file : entry.model.file;
+        problems.push(problemOf(file, e));
+        return null;
+      }
+    }),
+  );
+  return { files: loaded.filter((f): f is TrainedFiles => f !== null), problems };
+}
+
+/**
+ * A dataset's artifacts for serving. The manifest and the catalog are required; every other
+ * file is optional: a missing or corrupt one becomes a problem naming the file, and only the
+ * models that need it stop.
+ */
+export interface LoadedArtifacts {
+  readonly manifest: Manifest;
+  readonly ids: Int32Array;
+  readonly titles: string[];
+  readonly split: LoadedSplit | null;
+  readonly embeddings: LoadedItemEmbeddings | null;
+  readonly report: EvalReport | null;
+  readonly problems: ArtifactProblem[];
+  /** Why session-based models cannot serve this catalog (e.g. an imported one), if so. */
+  readonly sessionsNote?: string;
+}
+
+export async function loadArtifacts(read: ArtifactReader, progress: (msg: string) => void = () => {}): Promise<LoadedArtifacts> {
+  progress('Loading manifest.json');
+  const manifest = await loadManifest(read);
+  progress(`Loading ${manifest.catalog.file}`);
+  const { ids, titles } = await loadCatalog(read, manifest);
+  const problems: ArtifactProblem[] = [];
+  const optional = async <T>(file: string, load: () => Promise<T>): Promise<T | null> => {
+    try {
+      progress(`Loading ${file}`);
+      return await load();
+    } catch (e) {
+      problems.push(problemOf(e instanceof InputError ? e.file : file, e));
+      return null;
+    }
+  };
+  const [split, embeddings, report] = await Promise.all([
+    optional(manifest.sessions?.file ?? 'sessions.bin', () => loadSplit(read, manifest, ids.length)),
+    optional(manifest.embeddings[0]?.file ?? 'embeddings', () => loadItemEmbeddings(read, manifest, ids.length)),
+    optional(manifest.evaluation?.file ?? 'eval.json', () => loadReport(read, manifest)),
+  ]);
+  return { manifest, ids, titles, split, embeddings, report, problems };
+}
+
+/**
+ * A reader over HTTP: `baseUrl` + file, with a timeout per file so a download that never ends
+ * names the file that stalled instead of blocking start-up forever.
+ */
+export function httpReader(baseUrl: string, fetcher: (url: string, init?: { signal?: AbortSignal }) => Promise<Response>, timeoutMs = 30_000): ArtifactReader {
+  return async (file) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const res = await fetcher(`${baseUrl}${file}`, { signal: controller.signal });
+      if (!res.ok) throw new InputError(file, `HTTP ${res.status} ${res.statusText || ''}`.trim());
+      return new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      if (controller.signal.aborted) throw new InputError(file, `did not finish downloading within ${Math.round(timeoutMs / 1000)} s`);
+      throw new InputError(file, `could not be fetched (${message(e)})`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

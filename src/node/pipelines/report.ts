@@ -1,0 +1,59 @@
+import { EvalReport } from '../../core/artifacts/report.js';
+import { CATALOGUE } from '../../recommenders/catalogue.js';
+import { readManifest, writeArtifact, writeCatalogArtifacts, writeManifest } from '../artifacts.js';
+import { chooseConfig } from './context.js';
+import { evaluateModels, type ModelRun } from './evaluate.js';
+
+/** Models the dataset can serve: every untrained model, and the trained ones its manifest lists (and hybrids over them). */
+export async function servableModels(dataset: string): Promise<string[]> {
+  const trained = new Set((readManifest(dataset)?.sequentialModels ?? []).map((m) => m.name));
+  const out: string[] = [];
+  for (const m of CATALOGUE) {
+    if (m.trained && !trained.has(m.name)) continue;
+    if (m.needs.includes('weights') && !m.trained) {
+      const c = (await chooseConfig(dataset, m.name)).config as { sequential?: string };
+      if (c.sequential && !trained.has(c.sequential)) continue;
+    }
+    out.push(m.name);
+  }
+  return out;
+}
+
+export interface ReportOptions {
+  readonly dataset: string;
+  /** Default: every model the dataset can serve. */
+  readonly models?: readonly string[];
+  readonly embeddings?: string;
+  readonly onProgress?: (model: string, done: number, total: number) => void;
+}
+
+/** Evaluates models on the test split with their chosen configs and writes eval.json (listed in the manifest). */
+export async function writeReport(o: ReportOptions): Promise<{ report: EvalReport; runs: ModelRun[]; file: string }> {
+  const models = o.models ?? (await servableModels(o.dataset));
+  const { workspace: ws, runs } = await evaluateModels({ dataset: o.dataset, models, embeddings: o.embeddings, onProgress: o.onProgress });
+  const s = ws.protocol.split.stats;
+  const d = ws.dataset;
+  const report = EvalReport.parse({
+    dataset: o.dataset,
+    createdAt: new Date().toISOString(),
+    protocol: {
+      split: 'temporal, newest 20% of sessions by last timestamp; untrained test items removed; last item withheld',
+      testFraction: 0.2,
+      cutoffs: [...ws.protocol.cutoffs],
+      ...(ws.embeddingsLabel ? { embeddings: ws.embeddingsLabel } : {}),
+    },
+    split: {
+      sessions: d.sessions.ids.length,
+      items: d.catalog.ids.length,
+      interactions: d.sessions.items.length,
+      trainSessions: s.trainSessions,
+      testSessions: s.testSessions,
+      testCases: s.testCases,
+    },
+    results: runs.map(({ lists: _lists, ...result }) => result),
+  });
+  const manifest = readManifest(o.dataset) ?? writeCatalogArtifacts(o.dataset, d.catalog);
+  const ref = writeArtifact(o.dataset, 'eval.json', new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
+  writeManifest({ ...manifest, evaluation: ref });
+  return { report, runs, file: ref.file };
+}

@@ -1,0 +1,168 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { SeqModelEntry } from '../../core/artifacts/manifest.js';
+import { InputError } from '../../core/errors.js';
+import type { MetricValues } from '../../core/metrics/metrics.js';
+import { makeProtocol, scoreLists } from '../../evaluation/protocol.js';
+import type { WeightsPrecision } from '../../neural/io.js';
+import type { EpochLog, TrainResult } from '../../neural/train.js';
+import { CATALOGUE, modelEntry, SEQUENTIAL_NAMES, type SequentialName } from '../../recommenders/catalogue.js';
+import { loadEmbeddings, readManifest, writeArtifact, writeCatalogArtifacts, writeManifest } from '../artifacts.js';
+import { loadDataset } from '../dataset-files.js';
+import { MODELS_DIR, ROOT } from '../paths.js';
+import { initTfjs, registerGradients } from '../tfjs-setup.js';
+import { readJsonFile } from './context.js';
+
+export interface TrainOptions {
+  readonly dataset: string;
+  readonly model: string;
+  readonly configFile?: string;
+  readonly epochs?: number;
+  readonly permute?: boolean;
+  /** Artifact folder (default: the model name, "-permuted" for a permuted control). */
+  readonly name?: string;
+  readonly embeddings?: string;
+  readonly resume?: boolean;
+  /** List the model in the manifest (false: an experiment, logged to bench/results). */
+  readonly ship: boolean;
+  readonly precision: WeightsPrecision;
+}
+
+export interface TrainHooks {
+  /** One line of human-readable output (config, epochs, results). */
+  line?(text: string): void;
+  info?(text: string): void;
+  onBatch?(name: string, epoch: number, batch: number, batches: number, loss: number): void;
+  onEpoch?(log: EpochLog, improved: boolean, bestSoFar: number): void;
+}
+
+export interface TrainOutcome {
+  readonly name: string;
+  readonly result: TrainResult;
+  readonly metrics: MetricValues;
+  readonly float32Metrics?: MetricValues;
+  readonly weightsBytes: number;
+  /** Where the model and its log went. */
+  readonly written: string;
+}
+
+function isSequential(name: string): name is SequentialName {
+  return (SEQUENTIAL_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Trains a sequential model of the catalogue with early stopping on its inner validation set,
+ * checkpointing every epoch; writes the best epoch's weights at the chosen precision, the
+ * training log, and (when shipped) its manifest entry.
+ */
+export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
+  const entry = modelEntry(o.model);
+  if (!entry.trained || !isSequential(o.model)) {
+    throw new RangeError(`${o.model} is not trained by \`train\` (trained models: ${CATALOGUE.filter((m) => m.trained).map((m) => m.name).join(', ')})`);
+  }
+  const { SeqTrainConfig, llmItemInit, popularityBias } = await import('../../neural/presets.js');
+  const { SeqModel } = await import('../../neural/model.js');
+  const { trainSeqModel } = await import('../../neural/train.js');
+  const { serializeModel, deserializeModel } = await import('../../neural/io.js');
+  const { seqRecommender } = await import('../../neural/recommender.js');
+  const { loadCheckpoint, saveCheckpoint } = await import('../train-checkpoint.js');
+  const { recommendAll } = await import('../../recommenders/types.js');
+  const fromFile = o.configFile ? readJsonFile(o.configFile) : {};
+  const merged = { ...entry.defaults, ...(fromFile as object), ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.permute ? { permuteEmbeddings: true } : {}) };
+  const parsed = SeqTrainConfig.safeParse(merged);
+  if (!parsed.success) throw new InputError(o.configFile ?? 'config', `invalid config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const cfg = parsed.data;
+  const name = o.name ?? `${o.model}${cfg.permuteEmbeddings ? '-permuted' : ''}`;
+  hooks.info?.(`tfjs backend: ${await initTfjs()}`);
+  await registerGradients();
+  const dataset = loadDataset(o.dataset);
+  const p = makeProtocol(dataset);
+  const nItems = dataset.catalog.ids.length;
+  let init: Float32Array | undefined;
+  let embName: string | undefined;
+  if (cfg.llmInit !== 'none') {
+    const e = await loadEmbeddings(o.dataset, dataset.catalog, o.embeddings);
+    embName = e.entry.name;
+    init = llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed).data;
+    hooks.info?.(`item table initialised from ${e.entry.name} (${cfg.llmInit}${cfg.permuteEmbeddings ? ', permuted across items' : ''})`);
+  }
+  const model = new SeqModel(
+    { arch: cfg.arch, nItems, maxLen: cfg.maxLen, dim: cfg.dim, layers: cfg.layers, heads: cfg.heads, dropout: cfg.dropout, seed: cfg.seed, hidden: cfg.hidden },
+    undefined,
+    { items: init, itemBias: cfg.biasInit === 'popularity' ? popularityBias(p.split.train, nItems) : undefined },
+  );
+  const cpDir = join(ROOT, '.cache', 'train', o.dataset, name);
+  const resume = o.resume ? loadCheckpoint(cpDir, cfg) : null;
+  if (o.resume) hooks.info?.(resume ? `resuming after epoch ${resume.epoch} from ${relative(ROOT, cpDir)}` : `no checkpoint in ${relative(ROOT, cpDir)}: starting from scratch`);
+  hooks.line?.(`training ${name} on ${p.split.stats.trainSessions} sessions: ${JSON.stringify(cfg)}`);
+  let bestVal = Math.max(0, ...(resume?.history ?? []).map((h) => h.valNdcg20));
+  const result = await trainSeqModel(
+    model,
+    p.split.train,
+    { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, patience: cfg.patience, valMax: cfg.valMax, seed: cfg.seed },
+    {
+      onBatch: (epoch, b, n, loss) => hooks.onBatch?.(name, epoch, b, n, loss),
+      onEpoch: (log, improved) => {
+        bestVal = Math.max(bestVal, log.valNdcg20);
+        hooks.onEpoch?.(log, improved, bestVal);
+      },
+      onCheckpoint: (cp) => saveCheckpoint(cpDir, cfg, cp),
+    },
+    resume ?? undefined,
+  );
+  // The shipped file is what gets evaluated: the best epoch's weights at the chosen precision.
+  const k = Math.max(...p.cutoffs);
+  const float32Metrics = scoreLists(p, recommendAll(seqRecommender(model, name, cfg), p.split.test, k), p.split.test.targets);
+  const { json, weights } = await serializeModel(model, o.precision);
+  model.dispose();
+  const rec = seqRecommender(deserializeModel(JSON.stringify(json), weights), name, cfg);
+  const t0 = performance.now();
+  const metrics = scoreLists(p, recommendAll(rec, p.split.test, k), p.split.test.targets);
+  const predictSeconds = (performance.now() - t0) / 1000;
+  rec.dispose?.();
+  const trainLog = {
+    model: name,
+    config: cfg,
+    bestEpoch: result.bestEpoch,
+    bestValNdcg20: result.bestValNdcg20,
+    trainSeconds: result.seconds,
+    history: result.history,
+    weights: { dtype: o.precision, bytes: weights.byteLength },
+    test: { sessions: p.split.test.targets.length, metrics, predictSeconds, ...(o.precision !== 'float32' ? { float32Metrics } : {}) },
+  };
+  const logBytes = new TextEncoder().encode(`${JSON.stringify(trainLog, null, 2)}\n`);
+  const outcome = { name, result, metrics, ...(o.precision !== 'float32' ? { float32Metrics } : {}), weightsBytes: weights.byteLength };
+  if (!o.ship || cfg.permuteEmbeddings) {
+    // Experiments and controls: the record goes to bench/results, the model stays out of the app.
+    const logPath = join(ROOT, 'bench', 'results', `train-${name}.json`);
+    mkdirSync(dirname(logPath), { recursive: true });
+    writeFileSync(logPath, logBytes);
+    writeFileSync(join(cpDir, 'model.json'), `${JSON.stringify(json)}\n`);
+    writeFileSync(join(cpDir, 'weights.bin'), weights);
+    return { ...outcome, written: `${relative(ROOT, logPath)}; the model (not listed in the manifest) is in ${relative(ROOT, cpDir)}` };
+  }
+  const modelRef = writeArtifact(o.dataset, `${name}/model.json`, new TextEncoder().encode(`${JSON.stringify(json)}\n`));
+  const weightsRef = writeArtifact(o.dataset, `${name}/weights.bin`, weights);
+  const logRef = writeArtifact(o.dataset, `${name}/train-log.json`, logBytes);
+  const manifest = readManifest(o.dataset) ?? writeCatalogArtifacts(o.dataset, dataset.catalog);
+  const seqEntry: SeqModelEntry = {
+    name,
+    label: entry.label,
+    arch: cfg.arch,
+    itemInit: cfg.llmInit === 'none' ? 'random' : cfg.llmInit === 'pca' ? 'pca' : 'random-projection',
+    ...(embName ? { embeddings: embName } : {}),
+    nItems,
+    weightsDtype: o.precision,
+    model: modelRef,
+    weights: weightsRef,
+    trainLog: logRef,
+  };
+  // Listed in the catalogue's order (the app shows them so), other names after.
+  const rank = (m: SeqModelEntry) => {
+    const i = CATALOGUE.findIndex((c) => c.name === m.name);
+    return i < 0 ? CATALOGUE.length : i;
+  };
+  const listed = [...(manifest.sequentialModels ?? []).filter((m) => m.name !== name), seqEntry].sort((a, b) => rank(a) - rank(b));
+  writeManifest({ ...manifest, sequentialModels: listed });
+  return { ...outcome, written: `${relative(ROOT, join(MODELS_DIR, o.dataset, name))}/model.json, weights.bin (${weights.byteLength} bytes, ${o.precision}), train-log.json; updated manifest.json` };
+}
