@@ -60,7 +60,7 @@ export function App() {
     saveSessionIds(catalogKey, session.filter((i) => i < ready.ids.length).map((i) => ready.ids[i]));
     sentAt.current = performance.now();
     recommend(session, K);
-  }, [session, ready, recommend, state.backend, state.models]);
+  }, [session, ready, recommend, catalogKey, state.backend, state.models]);
 
   useEffect(() => {
     if (!state.results) return;

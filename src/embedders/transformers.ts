@@ -46,6 +46,7 @@ export async function loadTransformersEmbedder(options: TransformersEmbedderOpti
     throw new Error(
       `could not load the embedding model "${options.model}" from ${options.localModelPath ?? 'the default model path'}` +
         `${env.allowRemoteModels ? '' : ' (remote models are off)'}: ${(e as Error).message}`,
+      { cause: e },
     );
   }
   return {

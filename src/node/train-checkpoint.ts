@@ -17,7 +17,8 @@ interface CheckpointJson {
   readonly specs: tf.io.WeightsManifestEntry[];
 }
 
-const GROUPS = { w: 'weights', b: 'bestWeights', o: 'optimizer' } as const;
+/** Tensor name prefixes in a checkpoint file: w/ weights, b/ best weights, o/ optimizer state. */
+type Group = 'w' | 'b' | 'o';
 
 export async function saveCheckpoint(dir: string, config: unknown, cp: TrainCheckpoint): Promise<void> {
   mkdirSync(dir, { recursive: true });
@@ -54,7 +55,7 @@ export function loadCheckpoint(dir: string, config: unknown): TrainCheckpoint | 
   const maps = { w: new Map<string, tf.Tensor>(), b: new Map<string, tf.Tensor>(), o: new Map<string, tf.Tensor>() };
   // decodeWeights returns names in manifest order, which keeps Adam's moments in variable order.
   for (const spec of json.specs) {
-    const group = spec.name.slice(0, 1) as keyof typeof GROUPS;
+    const group = spec.name.slice(0, 1) as Group;
     maps[group].set(spec.name.slice(2), tensors[spec.name]);
   }
   return { epoch: json.epoch, history: json.history, best: json.best, bestEpoch: json.bestEpoch, weights: maps.w, bestWeights: maps.b.size ? maps.b : null, optimizer: maps.o };

@@ -26,7 +26,7 @@ export interface GpuProbe {
 export async function probeWebGpu(): Promise<GpuProbe> {
   const gpu = (globalThis.navigator as unknown as NavigatorGpu | undefined)?.gpu;
   if (!gpu) return { available: false, fallback: false, description: 'this browser has no WebGPU (navigator.gpu is missing)' };
-  let adapter: GpuAdapterLike | null = null;
+  let adapter: GpuAdapterLike | null;
   try {
     adapter = await gpu.requestAdapter();
   } catch (e) {
