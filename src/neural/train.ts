@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { innerSplitIndices } from '../core/dataset/inner-split.js';
 import type { SessionSet } from '../core/dataset/types.js';
 import { mulberry32 } from '../core/vectors/random.js';
 import { topKInto } from '../core/vectors/topk.js';
@@ -56,28 +57,11 @@ interface Seq {
   readonly items: Int32Array;
 }
 
-function sessionsOf(train: SessionSet): Seq[] {
-  const out: Seq[] = [];
-  for (let s = 0; s + 1 < train.offsets.length; s++) {
-    const items = train.items.subarray(train.offsets[s], train.offsets[s + 1]);
-    if (items.length >= 2) out.push({ items });
-  }
-  return out;
-}
-
 /** Splits off the inner validation sessions (prompt = all but last, target = last). */
 export function innerSplit(train: SessionSet, cfg: Pick<TrainConfig, 'valFraction' | 'valMax' | 'seed'>) {
-  const all = sessionsOf(train);
-  const rand = mulberry32(cfg.seed ^ 0x5eed);
-  const order = all.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const nVal = Math.min(cfg.valMax, Math.floor(all.length * cfg.valFraction));
-  const val = order.slice(0, nVal).map((i) => all[i]);
-  const fit = order.slice(nVal).map((i) => all[i]);
-  return { fit, val };
+  const { val, fit } = innerSplitIndices(train, cfg);
+  const seq = (s: number): Seq => ({ items: train.items.subarray(train.offsets[s], train.offsets[s + 1]) });
+  return { fit: fit.map(seq), val: val.map(seq) };
 }
 
 /** NDCG@20 of next-item predictions for held-out sessions (prompt items excluded). */
