@@ -20,6 +20,8 @@ import { MODELS_DIR, ROOT } from './paths.js';
 import { progressBar } from './progress.js';
 import { initTfjs } from './tfjs-setup.js';
 import { tfjsDotKernel } from '../tfjs/dot-kernel.js';
+import { sessionScores } from '../evaluation/uncertainty.js';
+import { formatUncertainty, latencyFromBench, type ScoredRow, uncertaintyFor } from './uncertainty-report.js';
 import { fmt, formatTable } from './table.js';
 
 const METRIC_COLUMNS = ['NDCG', 'HitRate', 'MRR', 'CatalogCoverage', 'Serendipity', 'Novelty'];
@@ -209,7 +211,8 @@ program
   .option('--recs <file>', 'score an external recommendation file {"<session_id>": [item_id, ...]}')
   .option('--split <split>', 'test, or validation fold 1, 2 or 3', splitChoice, 'test' as SplitChoice)
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
-  .option('--json <out>', 'write {"sessions": n, "metrics": {...}} (one model or --recs)')
+  .option('--json <out>', 'write {"sessions": n, "metrics": {...}, "ci": {...}} (one model or --recs)')
+  .option('--baseline <name>', 'paired test of each model against this one (evaluated too; its result goes under "baseline" in --json)', modelName)
   .option('--write-recs <out>', 'write the model\'s top-20 lists as {"<session_id>": [item_id, ...]} (one model)')
   .option('--quiet', 'no progress bars')
   .addHelpText(
@@ -219,7 +222,7 @@ program
       'External lists are scored as given (cut to k, not filtered); test sessions missing from the file count as\n' +
       'empty lists, sessions not in the test split are ignored; both counts are reported.',
   )
-  .action(async (o: { dataset: string; model?: ModelName; models?: string; config?: string; recs?: string; split: SplitChoice; embeddings?: string; json?: string; writeRecs?: string; quiet?: boolean }) => {
+  .action(async (o: { dataset: string; model?: ModelName; models?: string; config?: string; recs?: string; split: SplitChoice; embeddings?: string; json?: string; writeRecs?: string; baseline?: ModelName; quiet?: boolean }) => {
     const chosen = [o.model !== undefined, o.models !== undefined, o.recs !== undefined].filter(Boolean).length;
     if (chosen !== 1) throw new InvalidArgumentError('give exactly one of --model, --models or --recs');
     if (o.config && !o.model) throw new InvalidArgumentError('--config goes with --model');
@@ -238,34 +241,45 @@ program
       const text = readFileSync(o.recs, 'utf8');
       const parsed = parseRecsFile(text, o.recs, dataset.catalog, cases, Math.max(...p.cutoffs));
       const metrics = scoreLists(p, parsed.lists, cases.targets);
+      const recsRows = [{ model: 'recs', metrics, scores: sessionScores(p, parsed.lists, cases.targets) }];
+      const u = uncertaintyFor(recsRows);
       out(`${o.recs} on the ${label}: ${cases.targets.length} test sessions; ${parsed.missingSessions} missing from the file (scored as empty lists); ${parsed.ignoredSessions} entries ignored (not test sessions)`);
       out(metricsTable([{ label: 'recs', metrics }], p.cutoffs));
+      out(formatUncertainty(recsRows, u, Math.max(...p.cutoffs)));
       if (o.json) {
-        writeJson(o.json, { sessions: cases.targets.length, metrics, missingSessions: parsed.missingSessions, ignoredSessions: parsed.ignoredSessions });
+        writeJson(o.json, { sessions: cases.targets.length, metrics, ci: u.ci.recs, missingSessions: parsed.missingSessions, ignoredSessions: parsed.ignoredSessions });
         info(`wrote ${o.json}`);
       }
       return;
     }
 
     if ((o.json || o.writeRecs) && names.length !== 1) throw new InvalidArgumentError('--json and --write-recs take one model: use --model');
+    if (o.baseline && !names.includes(o.baseline)) names.push(o.baseline);
     const emb = embeddingsFor(o.dataset, p, names, o.embeddings);
     out(`${label}: ${cases.targets.length} sessions${emb.label ? `; embeddings ${emb.label}` : ''}`);
-    const rows: { label: string; metrics: MetricValues }[] = [];
+    const rows: ScoredRow[] = [];
+    const jsonRows: object[] = [];
     for (const name of names) {
-      const chosenConfig = chooseConfig(o.dataset, name, o.config);
+      const chosenConfig = chooseConfig(o.dataset, name, name === o.model ? o.config : undefined);
       const r = runWithBar(p, name, chosenConfig.config, train, cases, emb.vectors, Boolean(o.quiet));
-      rows.push({ label: name, metrics: r.metrics });
+      rows.push({ model: name, metrics: r.metrics, scores: r.scores });
+      jsonRows.push({ sessions: r.sessions, metrics: r.metrics, model: name, config: chosenConfig.config, split: o.split });
       info(`${name}: config from ${chosenConfig.source}: ${JSON.stringify(chosenConfig.config)}; fit ${r.fitSeconds.toFixed(2)} s, predict ${r.predictSeconds.toFixed(2)} s`);
-      if (o.json) {
-        writeJson(o.json, { sessions: r.sessions, metrics: r.metrics, model: name, config: chosenConfig.config, split: o.split });
-        info(`wrote ${o.json}`);
-      }
-      if (o.writeRecs) {
+      if (o.writeRecs && name === names[0]) {
         writeJson(o.writeRecs, formatRecsFile(r.lists, cases, dataset.catalog));
         info(`wrote ${o.writeRecs}`);
       }
     }
-    out(metricsTable(rows, p.cutoffs));
+    const u = uncertaintyFor(rows, o.baseline);
+    if (o.json) {
+      const cmp = u.vsBaseline?.[names[0]];
+      writeJson(o.json, { ...jsonRows[0], ci: u.ci[names[0]], ...(cmp ? { baseline: { ...jsonRows[names.length - 1], ci: u.ci[o.baseline!], comparison: cmp, method: u.method } } : {}) });
+      info(`wrote ${o.json}`);
+    }
+    out(metricsTable(rows.map((r) => ({ label: r.model, metrics: r.metrics })), p.cutoffs));
+    out();
+    out(formatUncertainty(rows, u, Math.max(...p.cutoffs)));
+    info(`bootstrap ms per model: ${Object.entries(u.bootstrapMs).map(([m, ms]) => `${m} ${ms.toFixed(0)}`).join(', ')}`);
   });
 
 program
@@ -325,13 +339,15 @@ program
   .option('--models <names>', 'comma-separated models (default: all)', 'all')
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
   .option('--no-sequential', 'leave out the trained sequential models listed in the manifest')
+  .option('--baseline <name>', 'paired test of each model against this one (a model in the report)')
   .option('--quiet', 'no progress bars')
-  .action(async (o: { dataset: string; models: string; embeddings?: string; sequential: boolean; quiet?: boolean }) => {
+  .action(async (o: { dataset: string; models: string; embeddings?: string; sequential: boolean; baseline?: string; quiet?: boolean }) => {
     const names = o.models === 'all' ? [...MODEL_NAMES] : o.models.split(',').map((x) => modelName(x.trim()));
     const dataset = loadDataset(o.dataset);
     const p = makeProtocol(dataset, await kernelOptions(names));
     const emb = embeddingsFor(o.dataset, p, names, o.embeddings);
     const results: ModelResult[] = [];
+    const scored: ScoredRow[] = [];
     for (const name of names) {
       const c = chooseConfig(o.dataset, name);
       const r = runWithBar(p, name, c.config, p.split.train, p.split.test, emb.vectors, Boolean(o.quiet));
@@ -345,19 +361,24 @@ program
         predictSeconds: r.predictSeconds,
         ...(c.validation ? { validation: { 'NDCG@20': c.validation['NDCG@20'] } } : {}),
       });
+      scored.push({ model: name, metrics: r.metrics, scores: r.scores });
     }
     const seqModels = o.sequential ? (readManifest(o.dataset)?.sequentialModels ?? []) : [];
     if (seqModels.length > 0) {
       await initTfjs();
-      const { loadSeqModel, readTrainLog, seqModelResult } = await import('./seq-artifacts.js');
+      const { loadSeqModel, readTrainLog, seqModelRun } = await import('./seq-artifacts.js');
       const { seqRecommender } = await import('../neural/recommender.js');
       for (const entry of seqModels) {
         info(`${entry.name}: scoring the shipped ${entry.weightsDtype} weights`);
         const rec = seqRecommender(loadSeqModel(o.dataset, entry, dataset.catalog.ids.length), entry.name, {});
-        results.push(seqModelResult(entry, rec, readTrainLog(o.dataset, entry), p));
+        const run = seqModelRun(entry, rec, readTrainLog(o.dataset, entry), p);
+        results.push(run.result);
+        scored.push({ model: entry.name, metrics: run.result.metrics, scores: run.scores });
         rec.dispose?.();
       }
     }
+    if (o.baseline && !results.some((r) => r.model === o.baseline)) throw new InvalidArgumentError(`--baseline ${o.baseline} is not among the reported models`);
+    const u = uncertaintyFor(scored, o.baseline);
     const s = p.split.stats;
     const report: EvalReport = EvalReportSchema.parse({
       dataset: o.dataset,
@@ -371,13 +392,18 @@ program
         testSessions: s.testSessions,
         testCases: s.testCases,
       },
-      results,
+      uncertainty: u.method,
+      results: results.map((r) => ({ ...r, ci: u.ci[r.model], ...(u.vsBaseline?.[r.model] ? { vsBaseline: u.vsBaseline[r.model] } : {}) })),
+      latency: latencyFromBench(join(ROOT, 'bench', 'results', 'browser.json')),
     });
     const manifest = readManifest(o.dataset) ?? writeCatalogArtifacts(o.dataset, dataset.catalog);
     const ref = writeArtifact(o.dataset, 'eval.json', new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
     writeManifest({ ...manifest, evaluation: ref });
     out(`test split: ${s.testCases} sessions`);
     out(metricsTable(results.map((r) => ({ label: r.model, metrics: r.metrics })), p.cutoffs));
+    out();
+    out(formatUncertainty(scored, u, Math.max(...p.cutoffs)));
+    info(`bootstrap ms per model: ${Object.entries(u.bootstrapMs).map(([m, ms]) => `${m} ${ms.toFixed(0)}`).join(', ')}`);
     out(`wrote ${relative(ROOT, join(MODELS_DIR, o.dataset, 'eval.json'))}`);
   });
 

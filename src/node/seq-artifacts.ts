@@ -6,6 +6,8 @@ import { deserializeModel } from '../neural/io.js';
 import type { SeqModel } from '../neural/model.js';
 import { type Recommender, recommendAll } from '../recommenders/types.js';
 import { readVerified } from './artifacts.js';
+import type { SessionMatrix } from '../core/metrics/bootstrap.js';
+import { sessionScores } from '../evaluation/uncertainty.js';
 
 /** Loads a sequential model listed in the manifest (files checked against their entries). */
 export function loadSeqModel(dataset: string, entry: SeqModelEntry, nItems: number): SeqModel {
@@ -34,10 +36,15 @@ export function readTrainLog(dataset: string, entry: SeqModelEntry): TrainLogSum
 
 /** A shipped sequential model scored on the test split, as an evaluation-report row. */
 export function seqModelResult(entry: SeqModelEntry, rec: Recommender, log: TrainLogSummary | null, p: Protocol): ModelResult {
+  return seqModelRun(entry, rec, log, p).result;
+}
+
+/** `seqModelResult` with the per-session scores (for confidence intervals and paired tests). */
+export function seqModelRun(entry: SeqModelEntry, rec: Recommender, log: TrainLogSummary | null, p: Protocol): { result: ModelResult; scores: SessionMatrix } {
   const t0 = performance.now();
   const lists = recommendAll(rec, p.split.test, Math.max(...p.cutoffs));
   const predictSeconds = (performance.now() - t0) / 1000;
-  return {
+  const result: ModelResult = {
     model: entry.name,
     config: { ...(log?.config ?? {}), weights: entry.weightsDtype },
     configSource: `${entry.trainLog?.file ?? entry.model.file} (trained by \`cli train\`, early stopping on inner validation)`,
@@ -47,4 +54,5 @@ export function seqModelResult(entry: SeqModelEntry, rec: Recommender, log: Trai
     predictSeconds,
     ...(log ? { validation: { 'NDCG@20': log.bestValNdcg20 } } : {}),
   };
+  return { result, scores: sessionScores(p, lists, p.split.test.targets) };
 }
