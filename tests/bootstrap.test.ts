@@ -10,6 +10,7 @@ import {
   sessionMatrix,
 } from '../src/core/metrics/bootstrap.js';
 import { mulberry32 } from '../src/core/vectors/random.js';
+import { compareWithBaseline, modelUncertainty } from '../src/evaluation/uncertainty.js';
 
 describe('bootstrap confidence intervals (references computed with python3 + numpy 2.4)', () => {
   // Reference: a Python port of mulberry32 (seed 7) drew the same 1,000 x 8 indices
@@ -108,5 +109,28 @@ describe('bootstrap of catalog coverage (a set metric)', () => {
     // A resample of 4 sessions holds on average 4 * (1 - (3/4)^4) = 2.734 distinct sessions: mean coverage 0.684.
     const mean = cov.reduce((s, v) => s + v, 0) / cov.length;
     expect(Math.abs(mean - (1 - 0.75 ** 4))).toBeLessThan(0.02);
+  });
+});
+
+describe('models against a baseline (the report\'s comparisons)', () => {
+  it('tests every model but the baseline, Holm-adjusts per metric, and flags only the real difference', () => {
+    const rand = mulberry32(21);
+    const n = 3000;
+    const base = Float64Array.from({ length: n }, () => (rand() < 0.05 ? 1 : 0));
+    const better = Float64Array.from(base, (v) => (v === 0 && rand() < 0.05 ? 1 : v)); // ~+0.05 hit rate
+    const same = Float64Array.from(base);
+    const model = (name: string, hit: Float64Array) => {
+      const scores = sessionMatrix({ 'HitRate@20': hit });
+      return modelUncertainty(name, scores, { 'HitRate@20': hit.reduce((a, v) => a + v, 0) / n, 'CatalogCoverage@20': 0.5 });
+    };
+    const models = [model('base', base), model('better', better), model('same', same)];
+    expect(Object.keys(models[0].ci)).toEqual(['HitRate@20']); // coverage has no interval
+    const cmp = compareWithBaseline(models, 'base');
+    expect(Object.keys(cmp).sort()).toEqual(['better', 'same']);
+    expect(cmp.better['HitRate@20'].significant).toBe(true);
+    expect(cmp.better['HitRate@20'].ci[0]).toBeGreaterThan(0);
+    expect(cmp.better['HitRate@20'].pHolm).toBeCloseTo(2 * cmp.better['HitRate@20'].p, 12); // smallest of 2 p-values, times 2
+    expect(cmp.same['HitRate@20']).toMatchObject({ diff: 0, p: 1, pHolm: 1, significant: false });
+    expect(() => compareWithBaseline(models, 'missing')).toThrow(/baseline "missing"/);
   });
 });

@@ -21,7 +21,7 @@ import { progressBar } from './progress.js';
 import { initTfjs } from './tfjs-setup.js';
 import { tfjsDotKernel } from '../tfjs/dot-kernel.js';
 import { sessionScores } from '../evaluation/uncertainty.js';
-import { formatUncertainty, latencyFromBench, type ScoredRow, uncertaintyFor } from './uncertainty-report.js';
+import { bootstrapTimes, formatUncertainty, latencyFromBench, type ScoredRow, uncertaintyFor } from './uncertainty-report.js';
 import { fmt, formatTable } from './table.js';
 
 const METRIC_COLUMNS = ['NDCG', 'HitRate', 'MRR', 'CatalogCoverage', 'Serendipity', 'Novelty'];
@@ -237,6 +237,7 @@ program
 
     if (o.recs) {
       if (o.split !== 'test') throw new InvalidArgumentError('--recs is scored on the test split');
+      if (o.baseline) throw new InvalidArgumentError('--baseline compares models: use it with --model or --models');
       if (!existsSync(o.recs)) throw new InputError(o.recs, 'not found');
       const text = readFileSync(o.recs, 'utf8');
       const parsed = parseRecsFile(text, o.recs, dataset.catalog, cases, Math.max(...p.cutoffs));
@@ -279,7 +280,7 @@ program
     out(metricsTable(rows.map((r) => ({ label: r.model, metrics: r.metrics })), p.cutoffs));
     out();
     out(formatUncertainty(rows, u, Math.max(...p.cutoffs)));
-    info(`bootstrap ms per model: ${Object.entries(u.bootstrapMs).map(([m, ms]) => `${m} ${ms.toFixed(0)}`).join(', ')}`);
+    info(bootstrapTimes(u));
   });
 
 program
@@ -343,6 +344,8 @@ program
   .option('--quiet', 'no progress bars')
   .action(async (o: { dataset: string; models: string; embeddings?: string; sequential: boolean; baseline?: string; quiet?: boolean }) => {
     const names = o.models === 'all' ? [...MODEL_NAMES] : o.models.split(',').map((x) => modelName(x.trim()));
+    const reported = [...names, ...(o.sequential ? (readManifest(o.dataset)?.sequentialModels ?? []).map((m) => m.name) : [])];
+    if (o.baseline && !reported.includes(o.baseline)) throw new InvalidArgumentError(`--baseline ${o.baseline} is not among the reported models (${reported.join(', ')})`);
     const dataset = loadDataset(o.dataset);
     const p = makeProtocol(dataset, await kernelOptions(names));
     const emb = embeddingsFor(o.dataset, p, names, o.embeddings);
@@ -377,7 +380,6 @@ program
         rec.dispose?.();
       }
     }
-    if (o.baseline && !results.some((r) => r.model === o.baseline)) throw new InvalidArgumentError(`--baseline ${o.baseline} is not among the reported models`);
     const u = uncertaintyFor(scored, o.baseline);
     const s = p.split.stats;
     const report: EvalReport = EvalReportSchema.parse({
@@ -403,7 +405,7 @@ program
     out(metricsTable(results.map((r) => ({ label: r.model, metrics: r.metrics })), p.cutoffs));
     out();
     out(formatUncertainty(scored, u, Math.max(...p.cutoffs)));
-    info(`bootstrap ms per model: ${Object.entries(u.bootstrapMs).map(([m, ms]) => `${m} ${ms.toFixed(0)}`).join(', ')}`);
+    info(bootstrapTimes(u));
     out(`wrote ${relative(ROOT, join(MODELS_DIR, o.dataset, 'eval.json'))}`);
   });
 

@@ -7,6 +7,11 @@ import { type Comparison, compareWithBaseline, modelUncertainty, uncertaintyMeth
 import { ROOT } from './paths.js';
 import { fmt, formatTable } from './table.js';
 
+/** One line for stderr: the bootstrap's cost per model. */
+export function bootstrapTimes(u: UncertaintyResult): string {
+  return `bootstrap per model, ms wall/CPU: ${Object.keys(u.bootstrapMs).map((m) => `${m} ${u.bootstrapMs[m].toFixed(0)}/${u.bootstrapCpuMs[m].toFixed(0)}`).join(', ')}`;
+}
+
 /** A scored model as `evaluate` and `report` hold it. */
 export interface ScoredRow {
   readonly model: string;
@@ -20,18 +25,23 @@ export interface UncertaintyResult {
   /** Model -> metric key -> comparison with the baseline (absent without a baseline). */
   readonly vsBaseline?: Record<string, Record<string, Comparison>>;
   readonly method: ReturnType<typeof uncertaintyMethod> & { baseline?: string; seconds: number };
-  /** Milliseconds of the bootstrap per model (1,000 resamples over all per-session metrics). */
+  /** Wall-clock and process-CPU milliseconds of the bootstrap per model (1,000 resamples over all per-session metrics). */
   readonly bootstrapMs: Record<string, number>;
+  readonly bootstrapCpuMs: Record<string, number>;
 }
 
 /** Bootstrap intervals for every row and, with a baseline, paired tests of every row against it. */
 export function uncertaintyFor(rows: readonly ScoredRow[], baseline?: string): UncertaintyResult {
   const t0 = performance.now();
   const bootstrapMs: Record<string, number> = {};
+  const bootstrapCpuMs: Record<string, number> = {};
   const models = rows.map((r) => {
     const t = performance.now();
+    const cpu = process.cpuUsage();
     const u = modelUncertainty(r.model, r.scores, r.metrics);
+    const used = process.cpuUsage(cpu);
     bootstrapMs[r.model] = performance.now() - t;
+    bootstrapCpuMs[r.model] = (used.user + used.system) / 1000;
     return u;
   });
   const vsBaseline = baseline ? compareWithBaseline(models, baseline) : undefined;
@@ -40,6 +50,7 @@ export function uncertaintyFor(rows: readonly ScoredRow[], baseline?: string): U
     ...(vsBaseline ? { vsBaseline } : {}),
     method: { ...uncertaintyMethod(), ...(baseline ? { baseline } : {}), seconds: (performance.now() - t0) / 1000 },
     bootstrapMs,
+    bootstrapCpuMs,
   };
 }
 

@@ -96,7 +96,7 @@ export function accuracyCoveragePlot(report: EvalReport, k: number): EvalPlots {
       marginRight: 80,
       grid: true,
       x: { label: `CatalogCoverage@${k} →`, domain: [0, 1] },
-      y: { label: `↑ NDCG@${k}`, zero: true },
+      y: { label: `↑ NDCG@${k}`, zero: true, nice: true },
       color,
       marks: [
         P.ruleX(
