@@ -52,7 +52,29 @@ test('a shopper searches, adds items, gets suggestions from every model, and kee
   // The evaluation view shows the offline table and the charts.
   await page.getByRole('button', { name: 'Evaluation' }).click();
   await expect(page.getByTestId('eval-table').locator('tbody tr')).toHaveCount(ALL_MODELS.length);
-  await expect(page.getByRole('img', { name: 'NDCG@20 per model' })).toBeVisible();
+  const ndcg = page.getByRole('img', { name: 'NDCG@20 per model' });
+  await expect(ndcg).toBeVisible();
+  // Error bars: one 95% bootstrap interval per model; bars coloured by the paired test against the baseline.
+  await expect(ndcg.locator('g[aria-description="95% confidence interval"] line')).toHaveCount(ALL_MODELS.length);
+  await expect(ndcg.locator('g[aria-description="bars"] rect')).toHaveCount(ALL_MODELS.length);
+  await expect(page.getByTestId('eval-legend')).toContainText(/baseline \(.+\).*significantly higher.*significantly lower.*not significantly different/);
+  const vs = await page.getByTestId('vs-baseline').allTextContents();
+  expect(vs.filter((t) => t === 'baseline')).toHaveLength(1);
+  for (const t of vs.filter((x) => x !== 'baseline')) expect(t).toMatch(/^[+-]\d\.\d{4} \(p (< \.001|= \d\.\d{3})(, n\.s\.)?\)$/);
+  // Coverage has no interval (a set metric): its chart shows bars only.
+  await expect(page.getByRole('img', { name: 'CatalogCoverage@20 per model' }).locator('g[aria-description="95% confidence interval"] line')).toHaveCount(0);
+  // Accuracy against coverage: one dot and one NDCG interval per model; latency from the browser benchmark.
+  const tradeOff = page.getByRole('img', { name: 'accuracy against coverage' });
+  await expect(tradeOff.locator('g[aria-description="models"] circle')).toHaveCount(ALL_MODELS.length);
+  await expect(tradeOff.locator('g[aria-description="95% confidence interval"] line')).toHaveCount(ALL_MODELS.length);
+  await tradeOff.screenshot({ path: info.outputPath('accuracy-coverage.png') });
+  const latency = page.getByRole('img', { name: 'latency per model' });
+  await expect(latency.locator('g[aria-description="median"] circle').first()).toBeVisible();
+  await latency.screenshot({ path: info.outputPath('latency.png') });
+  // The cut-off switch redraws the charts at @10.
+  await page.getByLabel('Cut-off').selectOption('10');
+  await expect(page.getByRole('img', { name: 'NDCG@10 per model' }).locator('g[aria-description="95% confidence interval"] line')).toHaveCount(ALL_MODELS.length);
+  await page.getByLabel('Cut-off').selectOption('20');
   await page.screenshot({ path: info.outputPath('evaluation-view.png'), fullPage: true });
 
   expect(foreign, 'requests outside the app origin').toEqual([]);

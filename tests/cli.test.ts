@@ -24,6 +24,7 @@ async function cliRun(args: string[]): Promise<{ code: number; stdout: string; s
 interface ResultJson {
   sessions: number;
   metrics: Record<string, number>;
+  ci: Record<string, [number, number]>;
 }
 
 describe('the command line on the bundled Beauty data', () => {
@@ -38,6 +39,12 @@ describe('the command line on the bundled Beauty data', () => {
       ['NDCG', 'HitRate', 'MRR', 'CatalogCoverage', 'Serendipity', 'Novelty'].flatMap((m) => [`${m}@10`, `${m}@20`]).sort(),
     );
     expect(res.metrics['NDCG@20']).toBeGreaterThan(0.03); // paper: .0475; MostPopular .0064
+    // A 95% bootstrap interval beside every metric but the set metric CatalogCoverage, around the value.
+    expect(Object.keys(res.ci).sort()).toEqual(Object.keys(res.metrics).filter((k) => !k.startsWith('CatalogCoverage')).sort());
+    for (const [key, [lo, hi]] of Object.entries(res.ci)) {
+      expect(lo).toBeLessThan(res.metrics[key]);
+      expect(hi).toBeGreaterThan(res.metrics[key]);
+    }
 
     // Drop one session and add a non-test one: the file must say so, and score the rest as given.
     const lists = JSON.parse(readFileSync(recs, 'utf8')) as Record<string, number[]>;
@@ -46,6 +53,7 @@ describe('the command line on the bundled Beauty data', () => {
     expect(r2.code).toBe(0);
     const again = JSON.parse(readFileSync(b, 'utf8')) as ResultJson & { missingSessions: number; ignoredSessions: number };
     expect(again.metrics).toEqual(res.metrics);
+    expect(again.ci).toEqual(res.ci);
     expect(again.missingSessions).toBe(0);
 
     const firstKey = Object.keys(lists)[0];
@@ -55,6 +63,24 @@ describe('the command line on the bundled Beauty data', () => {
     writeFileSync(edited, JSON.stringify(lists));
     const r3 = await cliRun(['evaluate', '--dataset', 'beauty', '--recs', edited]);
     expect(r3.stdout).toContain('1 missing from the file (scored as empty lists); 1 entries ignored (not test sessions)');
+  }, 120_000);
+
+  it('evaluate --baseline runs a paired test: MostPopular is significantly worse than V-SKNN', async () => {
+    const a = join(dir, 'vs-baseline.json');
+    const r = await cliRun(['evaluate', '--dataset', 'beauty', '--model', 'mostpopular', '--baseline', 'v-sknn', '--json', a, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('against v-sknn');
+    const res = JSON.parse(readFileSync(a, 'utf8')) as ResultJson & {
+      model: string;
+      baseline: ResultJson & { model: string; comparison: Record<string, { diff: number; ci: [number, number]; p: number; pHolm: number; significant: boolean }> };
+    };
+    expect(res.model).toBe('mostpopular');
+    expect(res.baseline.model).toBe('v-sknn');
+    const c = res.baseline.comparison['NDCG@20'];
+    expect(c.diff).toBeCloseTo(res.metrics['NDCG@20'] - res.baseline.metrics['NDCG@20'], 12);
+    expect(c.ci[1]).toBeLessThan(0);
+    expect(c.p).toBeLessThan(0.01);
+    expect(c.significant).toBe(true);
   }, 120_000);
 
   it('fails with one clear line naming the file and line, not a stack trace', async () => {

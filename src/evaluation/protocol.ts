@@ -4,6 +4,8 @@ import { evaluateAt, type MetricValues, popularityStats, type PopularityStats, t
 import type { DotKernelFactory } from '../core/vectors/matrix.js';
 import { type BuildContext, buildModel } from '../recommenders/catalogue.js';
 import { recommendAll } from '../recommenders/types.js';
+import type { SessionMatrix } from '../core/metrics/bootstrap.js';
+import { sessionScores } from './uncertainty.js';
 
 /** The paper's evaluation setting for one dataset: split, folds and whole-dataset popularity. */
 export interface Protocol {
@@ -37,6 +39,8 @@ export interface RunResult {
   readonly sessions: number;
   readonly lists: RecLists;
   readonly metrics: MetricValues;
+  /** Per-session values of the per-session metrics (for confidence intervals and paired tests). */
+  readonly scores: SessionMatrix;
   readonly fitSeconds: number;
   readonly predictSeconds: number;
 }
@@ -70,6 +74,7 @@ export function runModel(
     sessions: total,
     lists,
     metrics: scoreLists(p, lists, cases.targets),
+    scores: sessionScores(p, lists, cases.targets),
     fitSeconds: (t1 - t0) / 1000,
     predictSeconds: (t2 - t1) / 1000,
   };

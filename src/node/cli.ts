@@ -16,6 +16,8 @@ import { servableModels, writeReport } from './pipelines/report.js';
 import { trainModel } from './pipelines/train.js';
 import { tuneModel } from './pipelines/tune.js';
 import { type Progress, progressBar } from './progress.js';
+import { bootstrapTimes, formatUncertainty, uncertaintyFor } from './uncertainty-report.js';
+import { sessionScores } from '../evaluation/uncertainty.js';
 import { fmt, formatTable } from './table.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -177,7 +179,8 @@ program
   .option('--recs <file>', 'score an external recommendation file {"<session_id>": [item_id, ...]}')
   .option('--split <split>', 'test, or validation fold 1, 2 or 3', splitChoice, 'test' as SplitChoice)
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
-  .option('--json <out>', 'write {"sessions": n, "metrics": {...}} (one model or --recs)')
+  .option('--json <out>', 'write {"sessions": n, "metrics": {...}, "ci": {...}} (one model or --recs)')
+  .option('--baseline <name>', 'paired test of each model against this one (evaluated too; its result goes under "baseline" in --json)', modelName)
   .option('--write-recs <out>', 'write the model\'s top-20 lists as {"<session_id>": [item_id, ...]} (one model)')
   .option('--quiet', 'no progress bars')
   .addHelpText(
@@ -187,11 +190,12 @@ program
       'External lists are scored as given (cut to k, not filtered); test sessions missing from the file count as\n' +
       'empty lists, sessions not in the test split are ignored; both counts are reported.',
   )
-  .action(async (o: { dataset: string; model?: string; models?: string; config?: string; recs?: string; split: SplitChoice; embeddings?: string; json?: string; writeRecs?: string; quiet?: boolean }) => {
+  .action(async (o: { dataset: string; model?: string; models?: string; config?: string; recs?: string; split: SplitChoice; embeddings?: string; json?: string; writeRecs?: string; baseline?: string; quiet?: boolean }) => {
     const chosen = [o.model !== undefined, o.models !== undefined, o.recs !== undefined].filter(Boolean).length;
     if (chosen !== 1) throw new InvalidArgumentError('give exactly one of --model, --models or --recs');
     if (o.config && !o.model) throw new InvalidArgumentError('--config goes with --model');
     if (o.recs) {
+      if (o.baseline) throw new InvalidArgumentError('--baseline compares models: it does not go with --recs');
       if (o.split !== 'test') throw new InvalidArgumentError('--recs is scored on the test split');
       if (!existsSync(o.recs)) throw new InputError(o.recs, 'not found');
       const dataset = loadDataset(o.dataset);
@@ -199,10 +203,13 @@ program
       const { cases, label } = casesFor(p, 'test');
       const parsed = parseRecsFile(readFileSync(o.recs, 'utf8'), o.recs, dataset.catalog, cases, Math.max(...p.cutoffs));
       const metrics = scoreLists(p, parsed.lists, cases.targets);
+      const recsRows = [{ model: 'recs', metrics, scores: sessionScores(p, parsed.lists, cases.targets) }];
+      const u = uncertaintyFor(recsRows);
       out(`${o.recs} on the ${label}: ${cases.targets.length} test sessions; ${parsed.missingSessions} missing from the file (scored as empty lists); ${parsed.ignoredSessions} entries ignored (not test sessions)`);
       out(metricsTable([{ label: 'recs', metrics }], p.cutoffs));
+      out(formatUncertainty(recsRows, u, Math.max(...p.cutoffs)));
       if (o.json) {
-        writeJson(o.json, { sessions: cases.targets.length, metrics, missingSessions: parsed.missingSessions, ignoredSessions: parsed.ignoredSessions });
+        writeJson(o.json, { sessions: cases.targets.length, metrics, ci: u.ci.recs, missingSessions: parsed.missingSessions, ignoredSessions: parsed.ignoredSessions });
         info(`wrote ${o.json}`);
       }
       return;
@@ -210,7 +217,7 @@ program
     const names = o.model ? [o.model] : o.models === 'all' ? await servableModels(o.dataset) : parseModels(o.models);
     if ((o.json || o.writeRecs) && names.length !== 1) throw new InvalidArgumentError('--json and --write-recs take one model: use --model');
     const bars = modelBars(Boolean(o.quiet));
-    const r = await evaluateModels({ dataset: o.dataset, models: names, split: o.split, configFile: o.config, embeddings: o.embeddings, onProgress: bars.update }).finally(() => bars.stop());
+    const r = await evaluateModels({ dataset: o.dataset, models: names, split: o.split, configFile: o.config, embeddings: o.embeddings, baseline: o.baseline, onProgress: bars.update }).finally(() => bars.stop());
     for (const n of r.workspace.notes) info(n);
     if (r.workspace.backend) info(`tfjs backend: ${r.workspace.backend}`);
     out(`${r.label}: ${r.cases.targets.length} sessions${r.workspace.embeddingsLabel ? `; embeddings ${r.workspace.embeddingsLabel}` : ''}`);
@@ -218,7 +225,7 @@ program
       info(`${run.model}: config from ${run.configSource}: ${JSON.stringify(run.config)}; fit ${run.fitSeconds.toFixed(2)} s, predict ${run.predictSeconds.toFixed(2)} s`);
     }
     if (o.json) {
-      writeJson(o.json, evaluateJson(r.runs[0], o.split));
+      writeJson(o.json, evaluateJson(r, o.split, o.baseline));
       info(`wrote ${o.json}`);
     }
     if (o.writeRecs) {
@@ -226,6 +233,9 @@ program
       info(`wrote ${o.writeRecs}`);
     }
     out(metricsTable(r.runs.map((x) => ({ label: x.model, metrics: x.metrics })), r.workspace.protocol.cutoffs));
+    out();
+    out(formatUncertainty(r.runs, r.uncertainty, Math.max(...r.workspace.protocol.cutoffs)));
+    info(bootstrapTimes(r.uncertainty));
   });
 
 program
@@ -293,14 +303,18 @@ program
   .option('--models <names>', 'comma-separated models (default: every model the dataset can serve)', 'all')
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
   .option('--no-sequential', 'leave out the trained models (and hybrids over them)')
+  .option('--baseline <name>', 'paired test of each model against this one (a model in the report)', modelName)
   .option('--quiet', 'no progress bars')
-  .action(async (o: { dataset: string; models: string; embeddings?: string; sequential: boolean; quiet?: boolean }) => {
+  .action(async (o: { dataset: string; models: string; embeddings?: string; sequential: boolean; baseline?: string; quiet?: boolean }) => {
     let models = o.models === 'all' ? await servableModels(o.dataset) : parseModels(o.models);
     if (!o.sequential) models = models.filter((m) => !modelEntry(m).needs.includes('weights'));
     const bars = modelBars(Boolean(o.quiet));
-    const r = await writeReport({ dataset: o.dataset, models, embeddings: o.embeddings, onProgress: bars.update }).finally(() => bars.stop());
+    const r = await writeReport({ dataset: o.dataset, models, embeddings: o.embeddings, baseline: o.baseline, onProgress: bars.update }).finally(() => bars.stop());
     out(`test split: ${r.report.split.testCases} sessions`);
     out(metricsTable(r.runs.map((x) => ({ label: x.model, metrics: x.metrics })), r.report.protocol.cutoffs));
+    out();
+    out(formatUncertainty(r.runs, r.uncertainty, Math.max(...r.report.protocol.cutoffs)));
+    info(bootstrapTimes(r.uncertainty));
     out(`wrote ${relative(ROOT, join(MODELS_DIR, o.dataset, r.file))}`);
   });
 

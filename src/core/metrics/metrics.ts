@@ -43,14 +43,24 @@ export function topPopularMask(pop: PopularityStats, k: number): Uint8Array {
   return mask;
 }
 
+/** The metrics that are a mean over sessions (all but CatalogCoverage, a set metric over all lists). */
+export const SESSION_METRIC_NAMES = ['NDCG', 'HitRate', 'MRR', 'Serendipity', 'Novelty'] as const;
+export type SessionMetricName = (typeof SESSION_METRIC_NAMES)[number];
+
+/** One value per session for each per-session metric, and the coverage count of the lists. */
+export interface SessionValues {
+  readonly values: Record<SessionMetricName, Float64Array>;
+  /** Distinct items recommended over all lists (cut to k). */
+  readonly covered: number;
+}
+
 /**
- * Scores recommendation lists against targets at cut-off `k` (lists longer than k are cut).
+ * Per-session metric values at cut-off `k` (lists longer than k are cut).
  * Per session: NDCG = 1/log2(rank+1), HitRate = [rank <= k], MRR = 1/rank,
  * Serendipity = [hit and target not among the k most popular], Novelty = mean over the
  * recommended items of -log2(count/total). An empty list scores 0 on all of them.
- * CatalogCoverage = distinct recommended items / distinct items in the dataset.
  */
-export function evaluateLists(lists: RecLists, targets: Int32Array, k: number, pop: PopularityStats): MetricValues {
+export function sessionValues(lists: RecLists, targets: Int32Array, k: number, pop: PopularityStats): SessionValues {
   const n = targets.length;
   if (lists.items.length !== n * lists.k) {
     throw new RangeError(`expected ${n} lists of ${lists.k} slots, got ${lists.items.length} slots`);
@@ -62,11 +72,11 @@ export function evaluateLists(lists: RecLists, targets: Int32Array, k: number, p
   for (let i = 0; i < selfInfo.length; i++) {
     selfInfo[i] = pop.counts[i] > 0 ? -Math.log2(pop.counts[i] / pop.totalInteractions) : 0;
   }
-  let ndcg = 0;
-  let hit = 0;
-  let mrr = 0;
-  let seren = 0;
-  let novelty = 0;
+  const ndcg = new Float64Array(n);
+  const hit = new Float64Array(n);
+  const mrr = new Float64Array(n);
+  const seren = new Float64Array(n);
+  const novelty = new Float64Array(n);
   let covered = 0;
   for (let s = 0; s < n; s++) {
     const base = s * lists.k;
@@ -85,22 +95,36 @@ export function evaluateLists(lists: RecLists, targets: Int32Array, k: number, p
       }
       if (rank === 0 && it === target) rank = j + 1;
     }
-    if (len > 0) novelty += nov / len;
+    if (len > 0) novelty[s] = nov / len;
     if (rank > 0) {
-      hit++;
-      ndcg += 1 / Math.log2(rank + 1);
-      mrr += 1 / rank;
-      if (!popular[target]) seren++;
+      hit[s] = 1;
+      ndcg[s] = 1 / Math.log2(rank + 1);
+      mrr[s] = 1 / rank;
+      if (!popular[target]) seren[s] = 1;
     }
   }
-  const avg = (x: number) => (n === 0 ? 0 : x / n);
+  return { values: { NDCG: ndcg, HitRate: hit, MRR: mrr, Serendipity: seren, Novelty: novelty }, covered };
+}
+
+function mean(x: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i];
+  return x.length === 0 ? 0 : sum / x.length;
+}
+
+/**
+ * Scores recommendation lists against targets at cut-off `k`: the means of `sessionValues`,
+ * and CatalogCoverage = distinct recommended items / distinct items in the dataset.
+ */
+export function evaluateLists(lists: RecLists, targets: Int32Array, k: number, pop: PopularityStats): MetricValues {
+  const { values: v, covered } = sessionValues(lists, targets, k, pop);
   return {
-    [`NDCG@${k}`]: avg(ndcg),
-    [`HitRate@${k}`]: avg(hit),
-    [`MRR@${k}`]: avg(mrr),
+    [`NDCG@${k}`]: mean(v.NDCG),
+    [`HitRate@${k}`]: mean(v.HitRate),
+    [`MRR@${k}`]: mean(v.MRR),
     [`CatalogCoverage@${k}`]: pop.distinctItems === 0 ? 0 : covered / pop.distinctItems,
-    [`Serendipity@${k}`]: avg(seren),
-    [`Novelty@${k}`]: avg(novelty),
+    [`Serendipity@${k}`]: mean(v.Serendipity),
+    [`Novelty@${k}`]: mean(v.Novelty),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { ModelResult } from '../../core/artifacts/report.js';
+import type { SessionMatrix } from '../../core/metrics/bootstrap.js';
+import { type UncertaintyResult, uncertaintyFor } from '../uncertainty-report.js';
 import type { EvalCases } from '../../core/dataset/types.js';
-import type { MetricValues, RecLists } from '../../core/metrics/metrics.js';
+import type { RecLists } from '../../core/metrics/metrics.js';
 import { runModel } from '../../evaluation/protocol.js';
 import { modelEntry } from '../../recommenders/catalogue.js';
 import { casesFor, chooseConfig, contextOn, openWorkspace, type SplitChoice, type Workspace } from './context.js';
@@ -14,12 +16,16 @@ export interface EvaluateOptions {
   readonly embeddings?: string;
   /** Progress of one model's scoring. */
   readonly onProgress?: (model: string, done: number, total: number) => void;
+  /** A model every other one is compared with (paired test); evaluated too if not in `models`. */
+  readonly baseline?: string;
   /** An opened workspace to reuse (tests, bench). */
   readonly workspace?: Workspace;
 }
 
 export interface ModelRun extends ModelResult {
   readonly lists: RecLists;
+  /** Per-session metric values (for confidence intervals and paired tests). */
+  readonly scores: SessionMatrix;
 }
 
 export interface EvaluateResult {
@@ -27,6 +33,8 @@ export interface EvaluateResult {
   readonly label: string;
   readonly cases: EvalCases;
   readonly runs: ModelRun[];
+  /** 95% bootstrap intervals of every run and, with a baseline, the paired tests against it. */
+  readonly uncertainty: UncertaintyResult;
 }
 
 /**
@@ -37,15 +45,16 @@ export interface EvaluateResult {
 export async function evaluateModels(o: EvaluateOptions): Promise<EvaluateResult> {
   if (o.configFile && o.models.length !== 1) throw new RangeError('a config file goes with exactly one model');
   const split = o.split ?? 'test';
-  const ws = o.workspace ?? (await openWorkspace(o.dataset, o.models, { embeddings: o.embeddings }));
+  const models = o.baseline && !o.models.includes(o.baseline) ? [...o.models, o.baseline] : o.models;
+  const ws = o.workspace ?? (await openWorkspace(o.dataset, models, { embeddings: o.embeddings }));
   const { train, cases, label } = casesFor(ws.protocol, split);
   const runs: ModelRun[] = [];
-  for (const model of o.models) {
+  for (const model of models) {
     const entry = modelEntry(model);
     if (split !== 'test' && entry.needs.includes('weights')) {
       throw new RangeError(`${model} uses a model trained on the whole training split, which contains the validation folds: evaluate it on the test split`);
     }
-    const chosen = await chooseConfig(o.dataset, model, o.configFile);
+    const chosen = await chooseConfig(o.dataset, model, model === o.models[0] ? o.configFile : undefined);
     const r = runModel(ws.protocol, model, chosen.config, contextOn(ws, train), cases, o.onProgress ? (d, t) => o.onProgress!(model, d, t) : undefined);
     runs.push({
       model,
@@ -58,12 +67,20 @@ export async function evaluateModels(o: EvaluateOptions): Promise<EvaluateResult
       predictSeconds: chosen.trainLog ? r.fitSeconds + r.predictSeconds : r.predictSeconds,
       ...(chosen.validation ? { validation: { 'NDCG@20': chosen.validation['NDCG@20'] } } : {}),
       lists: r.lists,
+      scores: r.scores,
     });
   }
-  return { workspace: ws, label, cases, runs };
+  return { workspace: ws, label, cases, runs, uncertainty: uncertaintyFor(runs, o.baseline) };
 }
 
-/** The JSON `evaluate --json` writes (a stable public shape). */
-export function evaluateJson(run: ModelRun, split: SplitChoice): { sessions: number; metrics: MetricValues; model: string; config: object; split: SplitChoice } {
-  return { sessions: run.sessions, metrics: run.metrics, model: run.model, config: run.config, split };
+/**
+ * The JSON `evaluate --json` writes (a stable public shape): the first model's sessions, metrics,
+ * "ci" beside "metrics", and with a baseline the baseline's run and the paired comparison.
+ */
+export function evaluateJson(r: EvaluateResult, split: SplitChoice, baseline?: string): object {
+  const row = (run: ModelRun) => ({ sessions: run.sessions, metrics: run.metrics, model: run.model, config: run.config, split, ci: r.uncertainty.ci[run.model] });
+  const first = r.runs[0];
+  const base = baseline ? r.runs.find((x) => x.model === baseline) : undefined;
+  const cmp = r.uncertainty.vsBaseline?.[first.model];
+  return { ...row(first), ...(base && cmp ? { baseline: { ...row(base), comparison: cmp, method: r.uncertainty.method } } : {}) };
 }

@@ -1,6 +1,9 @@
 import { EvalReport } from '../../core/artifacts/report.js';
 import { CATALOGUE } from '../../recommenders/catalogue.js';
+import { join } from 'node:path';
 import { readManifest, writeArtifact, writeCatalogArtifacts, writeManifest } from '../artifacts.js';
+import { ROOT } from '../paths.js';
+import { latencyFromBench, type UncertaintyResult } from '../uncertainty-report.js';
 import { chooseConfig } from './context.js';
 import { evaluateModels, type ModelRun } from './evaluate.js';
 
@@ -24,13 +27,16 @@ export interface ReportOptions {
   /** Default: every model the dataset can serve. */
   readonly models?: readonly string[];
   readonly embeddings?: string;
+  /** Paired tests of every model against this one, in eval.json. */
+  readonly baseline?: string;
   readonly onProgress?: (model: string, done: number, total: number) => void;
 }
 
 /** Evaluates models on the test split with their chosen configs and writes eval.json (listed in the manifest). */
-export async function writeReport(o: ReportOptions): Promise<{ report: EvalReport; runs: ModelRun[]; file: string }> {
+export async function writeReport(o: ReportOptions): Promise<{ report: EvalReport; runs: ModelRun[]; file: string; uncertainty: UncertaintyResult }> {
   const models = o.models ?? (await servableModels(o.dataset));
-  const { workspace: ws, runs } = await evaluateModels({ dataset: o.dataset, models, embeddings: o.embeddings, onProgress: o.onProgress });
+  if (o.baseline && !models.includes(o.baseline)) throw new RangeError(`the baseline ${o.baseline} is not among the reported models`);
+  const { workspace: ws, runs, uncertainty: u } = await evaluateModels({ dataset: o.dataset, models, embeddings: o.embeddings, baseline: o.baseline, onProgress: o.onProgress });
   const s = ws.protocol.split.stats;
   const d = ws.dataset;
   const report = EvalReport.parse({
@@ -50,10 +56,16 @@ export async function writeReport(o: ReportOptions): Promise<{ report: EvalRepor
       testSessions: s.testSessions,
       testCases: s.testCases,
     },
-    results: runs.map(({ lists: _lists, ...result }) => result),
+    uncertainty: u.method,
+    results: runs.map(({ lists: _lists, scores: _scores, ...result }) => ({
+      ...result,
+      ci: u.ci[result.model],
+      ...(u.vsBaseline?.[result.model] ? { vsBaseline: u.vsBaseline[result.model] } : {}),
+    })),
+    latency: latencyFromBench(join(ROOT, 'bench', 'results', 'browser.json')),
   });
   const manifest = readManifest(o.dataset) ?? writeCatalogArtifacts(o.dataset, d.catalog);
   const ref = writeArtifact(o.dataset, 'eval.json', new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
   writeManifest({ ...manifest, evaluation: ref });
-  return { report, runs, file: ref.file };
+  return { report, runs, file: ref.file, uncertainty: u };
 }
