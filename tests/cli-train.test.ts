@@ -71,6 +71,6 @@ describe('cli train on a tiny dataset', () => {
     const sas = report.results[1];
     expect(sas.metrics['NDCG@20']).toBeGreaterThan(report.results[0].metrics['NDCG@20']);
     expect(sas.config).toMatchObject({ weights: 'uint8', dim: 16 });
-    expect(existsSync(join(cacheDir, 'sasrec', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(cacheDir, 'sasrec', 'checkpoint.ckpt'))).toBe(true);
   }, 180_000);
 });

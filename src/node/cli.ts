@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { SeqModelEntry } from '../core/artifacts/manifest.js';
 import type { WeightsPrecision } from '../neural/io.js';
@@ -19,6 +18,9 @@ import { loadDataset } from './dataset-files.js';
 import { MODELS_DIR, ROOT } from './paths.js';
 import { progressBar } from './progress.js';
 import { initTfjs } from './tfjs-setup.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { readJsonFile, readUtf8File } from './json-file.js';
+import { escapeControl } from '../core/text.js';
 import { tfjsDotKernel } from '../tfjs/dot-kernel.js';
 import { fmt, formatTable } from './table.js';
 
@@ -84,15 +86,6 @@ function casesFor(p: Protocol, split: SplitChoice): { train: SessionSet; cases: 
   return { train: f.train, cases: f.validation, label: `validation fold ${split}` };
 }
 
-function readJsonFile(path: string): unknown {
-  if (!existsSync(path)) throw new InputError(path, 'not found');
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new InputError(path, `not valid JSON (${(e as Error).message})`);
-  }
-}
-
 /** The config to run: --config file, else the dataset's best-known config, else the defaults. */
 function chooseConfig(dataset: string, model: ModelName, configFile?: string): { config: object; source: string; validation?: MetricValues } {
   if (configFile) return { config: resolveConfig(model, readJsonFile(configFile), configFile), source: configFile };
@@ -111,8 +104,7 @@ function embeddingsFor(dataset: string, p: Protocol, models: readonly ModelName[
 }
 
 function writeJson(path: string, value: unknown): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileAtomic(resolve(path), `${JSON.stringify(value, null, 2)}\n`);
 }
 
 function runWithBar(p: Protocol, model: ModelName, config: object, train: SessionSet, cases: EvalCases, vectors: DenseMatrix | undefined, quiet: boolean) {
@@ -234,8 +226,7 @@ program
 
     if (o.recs) {
       if (o.split !== 'test') throw new InvalidArgumentError('--recs is scored on the test split');
-      if (!existsSync(o.recs)) throw new InputError(o.recs, 'not found');
-      const text = readFileSync(o.recs, 'utf8');
+      const text = readUtf8File(o.recs);
       const parsed = parseRecsFile(text, o.recs, dataset.catalog, cases, Math.max(...p.cutoffs));
       const metrics = scoreLists(p, parsed.lists, cases.targets);
       out(`${o.recs} on the ${label}: ${cases.targets.length} test sessions; ${parsed.missingSessions} missing from the file (scored as empty lists); ${parsed.ignoredSessions} entries ignored (not test sessions)`);
@@ -485,10 +476,9 @@ program
     if (!o.ship || cfg.permuteEmbeddings) {
       // Experiments and controls: the record goes to bench/results, the model stays out of the app.
       const logPath = join(ROOT, 'bench', 'results', `train-${name}.json`);
-      mkdirSync(dirname(logPath), { recursive: true });
-      writeFileSync(logPath, logBytes);
-      writeFileSync(join(cpDir, 'model.json'), `${JSON.stringify(json)}\n`);
-      writeFileSync(join(cpDir, 'weights.bin'), weights);
+      writeFileAtomic(logPath, logBytes);
+      writeFileAtomic(join(cpDir, 'model.json'), `${JSON.stringify(json)}\n`);
+      writeFileAtomic(join(cpDir, 'weights.bin'), weights);
       out(`wrote ${relative(ROOT, logPath)}; the model (not listed in the manifest) is in ${relative(ROOT, cpDir)}`);
       return;
     }
@@ -527,10 +517,11 @@ program
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const err = e as Error;
+  // Messages may quote input (ids, keys, titles, file names): escaped so a file cannot drive the terminal.
   if (err instanceof InputError || err instanceof InvalidArgumentError || err instanceof RangeError) {
-    process.stderr.write(`error: ${err.message}\n`);
+    process.stderr.write(`error: ${escapeControl(err.message)}\n`);
   } else {
-    process.stderr.write(`error: ${err.message ?? String(e)}\n`);
+    process.stderr.write(`error: ${escapeControl(err.message ?? String(e))}\n`);
     if (process.env.DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
   }
   process.exitCode = 1;

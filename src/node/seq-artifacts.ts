@@ -1,6 +1,7 @@
 import type { SeqModelEntry } from '../core/artifacts/manifest.js';
 import type { ModelResult } from '../core/artifacts/report.js';
 import { InputError } from '../core/errors.js';
+import { parseJson } from '../core/json.js';
 import { type Protocol, scoreLists } from '../evaluation/protocol.js';
 import { deserializeModel } from '../neural/io.js';
 import type { SeqModel } from '../neural/model.js';
@@ -29,7 +30,7 @@ export interface TrainLogSummary {
 }
 
 export function readTrainLog(dataset: string, entry: SeqModelEntry): TrainLogSummary | null {
-  return entry.trainLog ? (JSON.parse(new TextDecoder().decode(readVerified(dataset, entry.trainLog))) as TrainLogSummary) : null;
+  return entry.trainLog ? (parseJson(new TextDecoder().decode(readVerified(dataset, entry.trainLog)), entry.trainLog.file) as TrainLogSummary) : null;
 }
 
 /** A shipped sequential model scored on the test split, as an evaluation-report row. */
