@@ -17,17 +17,17 @@ const mostPopularSchema = z.object({ filterPromptItems: z.boolean() }).strict();
 
 const sknnSchema = z
   .object({
-    k: z.number().int().positive(),
-    sampleSize: z.number().int().positive(),
+    k: z.number().int().positive().max(100_000),
+    sampleSize: z.number().int().positive().max(10_000_000),
     sampling: z.enum(['random', 'recent']),
     similarity: z.enum(['cosine', 'dot']),
     idfWeighting: z.boolean(),
     decay,
     sequentialWeighting: z.boolean(),
     sequentialFilter: z.boolean(),
-    lastNItems: z.number().int().positive().nullable(),
+    lastNItems: z.number().int().positive().max(10_000).nullable(),
     filterPromptItems: z.boolean(),
-    seed: z.number().int(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1),
     embeddingSimilarity: z
       .object({
         promptAggregation: z.enum(['mean', 'last']),
@@ -42,8 +42,8 @@ const sknnSchema = z
 
 const reduction = z.discriminatedUnion('method', [
   z.object({ method: z.literal('none') }).strict(),
-  z.object({ method: z.literal('pca'), dims: z.number().int().positive() }).strict(),
-  z.object({ method: z.literal('random'), dims: z.number().int().positive(), seed: z.number().int() }).strict(),
+  z.object({ method: z.literal('pca'), dims: z.number().int().positive().max(4096) }).strict(),
+  z.object({ method: z.literal('random'), dims: z.number().int().positive().max(4096), seed: z.number().int().min(0).max(2 ** 32 - 1) }).strict(),
 ]);
 
 const llmSeqSimSchema = z
