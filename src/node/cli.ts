@@ -399,7 +399,7 @@ program
     const fromFile = o.config ? readJsonFile(o.config) : {};
     const merged = { ...SEQ_PRESETS[o.model], ...(fromFile as object), ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.permute ? { permuteEmbeddings: true } : {}) };
     const parsed = SeqTrainConfig.safeParse(merged);
-    if (!parsed.success) throw new InputError(o.config ?? 'config', `invalid config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new InputError(o.config ?? 'config', `invalid config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     const cfg = parsed.data;
     const name = o.name ?? `${o.model}${cfg.permuteEmbeddings ? '-permuted' : ''}`;
     info(`tfjs backend: ${await initTfjs()}`);
