@@ -1,13 +1,32 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { cspMetaValue, securityHeaders } from './src/security/csp.js';
+
+/**
+ * The Content-Security-Policy from src/security/csp.ts: an HTTP header on every response of
+ * the dev server and `vite preview` (worker scripts included: a <meta> tag does not bind
+ * workers), the same policy as a <meta> fallback in index.html, and `dist/_headers` for
+ * static hosts that read one (Netlify, Cloudflare Pages).
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'llmseqrec-csp',
+    transformIndexHtml: (html) => html.replace('__CSP_POLICY__', cspMetaValue()),
+    generateBundle() {
+      const lines = Object.entries(securityHeaders()).map(([k, v]) => `  ${k}: ${v}`);
+      this.emitFile({ type: 'asset', fileName: '_headers', source: `/*\n${lines.join('\n')}\n` });
+    },
+  };
+}
 
 // React JSX is compiled by Vite's built-in esbuild transform (automatic runtime); no plugin needed.
 export default defineConfig({
+  plugins: [contentSecurityPolicy()],
   esbuild: { jsx: 'automatic' },
   // csv-parse's Node build needs Buffer; its browser build bundles what it needs.
   resolve: { alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
   build: { target: 'es2022', outDir: 'dist', sourcemap: true },
   // The scoring worker imports tfjs backends on demand, which needs module workers.
   worker: { format: 'es' },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: securityHeaders() },
+  server: { host: '127.0.0.1', port: 5173, headers: securityHeaders() },
 });

@@ -6,7 +6,7 @@
  * bench/results/browser.json. WebGPU and WebGL here run on SwiftShader (CPU emulation):
  * correctness and fallback, not GPU speed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../src/node/atomic-write.js';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
@@ -160,6 +160,5 @@ console.log(
   ),
 );
 const out = join(ROOT, 'bench', 'results', 'browser.json');
-mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), sessions: SESSIONS, results, embedding }, null, 2)}\n`);
+writeFileAtomic(out, `${JSON.stringify({ date: new Date().toISOString(), sessions: SESSIONS, results, embedding }, null, 2)}\n`);
 console.log(`wrote ${out}`);

@@ -5,7 +5,7 @@
  * test scoring, live latency). Prints tables and writes bench/results/eval-throughput.json.
  * Numbers on a shared 2-core machine are noisy: compare ratios within one run.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../src/node/atomic-write.js';
 import { join } from 'node:path';
 import type { EvalCases } from '../src/core/dataset/types.js';
 import { jsDotKernel } from '../src/core/vectors/matrix.js';
@@ -172,8 +172,7 @@ if (seqRows.length > 0) {
 }
 
 const out = join(ROOT, 'bench', 'results', 'eval-throughput.json');
-mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(
+writeFileAtomic(
   out,
   `${JSON.stringify({ date: new Date().toISOString(), node: process.version, tfjsBackend: backend, dataset: DATASET, loadSeconds, wholeEvalSeconds: wholeEval, rows, sequential: seqRows }, null, 2)}\n`,
 );

@@ -77,7 +77,7 @@ describe('cli train on a tiny dataset', () => {
     expect(single.model).toBe('sasrec');
     expect(single.metrics['NDCG@20']).toBeCloseTo(sas.metrics['NDCG@20'], 10);
     expect(sas.config).toMatchObject({ weights: 'uint8', dim: 16 });
-    expect(existsSync(join(cacheDir, 'sasrec', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(cacheDir, 'sasrec', 'checkpoint.ckpt'))).toBe(true);
 
     // One live session in the dataset's own ids: the learned "i -> i+1" is among the top 3, with titles.
     const rec = JSON.parse(await cliRun(['recommend', '--model', 'sasrec', '--items', '3,4', '--k', '3', '--json'])) as {

@@ -23,7 +23,7 @@ describe('artifact manifest', () => {
     expect(() => parseManifest(JSON.stringify(bad), 'public/models/beauty/manifest.json')).toThrow(
       /^public\/models\/beauty\/manifest\.json: does not match the expected format: catalog\.file: must be a relative path.*catalog\.sha256: must be a lowercase hex sha256/,
     );
-    expect(() => parseManifest('{"format": ', 'm.json')).toThrow(/^m\.json: not valid JSON/);
+    expect(() => parseManifest('{"format": ', 'm.json')).toThrow(/^m\.json:1:12: not valid JSON: a value was expected$/);
   });
 
   it('detects truncated and corrupted files', async () => {

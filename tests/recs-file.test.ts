@@ -32,7 +32,7 @@ describe('external recommendation files', () => {
   });
 
   const bad: [string, string, RegExp][] = [
-    ['not json', '{"7": [100,', /^recs\.json(:\d+)?: not valid JSON/],
+    ['not json, with line and column', '{"7": [100,', /^recs\.json:1:12: not valid JSON: a value was expected$/],
     ['an array', '[1, 2]', /^recs\.json:1: must be a JSON object/],
     ['an unknown item id, with its line', '{\n  "7": [100],\n  "8": [100, 999]\n}', /^recs\.json:3: session "8": unknown item id 999 \(item 2 of the list/],
     ['a non-integer item', '{"7": [1.5]}', /session "7": item 1 of the list \(1\.5\) is not an integer item id/],

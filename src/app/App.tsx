@@ -7,7 +7,7 @@ import { useEmbedder } from './embed/useEmbedder.js';
 import { Recommendations } from './components/Recommendations.js';
 import { SessionPanel } from './components/SessionPanel.js';
 import type { BackendChoice } from './engine/messages.js';
-import { loadBackendChoice, loadSessionIds, saveBackendChoice, saveSessionIds } from './storage.js';
+import { loadBackendChoice, loadSession, saveBackendChoice, saveSession, takeStorageNotes } from './storage.js';
 import { useEngine } from './useEngine.js';
 
 const DATASET = 'beauty';
@@ -18,6 +18,13 @@ const K = 10;
 export interface Actual {
   readonly sessionId: number;
   readonly target: number;
+}
+
+/** An imported catalog's identity: its own item ids (by dense index) and the hash of ids and titles. */
+export interface CatalogIdentity {
+  readonly name: string;
+  readonly hash: string;
+  readonly ids: readonly string[];
 }
 
 declare global {
@@ -38,18 +45,34 @@ export function App() {
   const [actual, setActual] = useState<Actual | null>(null);
   const sentAt = useRef(0);
   const ready = state.ready;
+  // Stored state that was dropped or repaired on load: shown, never silent.
+  const [storageNotes, setStorageNotes] = useState<string[]>(takeStorageNotes);
+  // An imported catalog's identity: pending from the import until the worker switches to it.
+  const [pendingImport, setPendingImport] = useState<CatalogIdentity | null>(null);
+  const [identity, setIdentity] = useState<CatalogIdentity | null>(null);
+  useEffect(() => {
+    if (ready?.imported && pendingImport && ready.titles.length === pendingImport.ids.length) {
+      setIdentity(pendingImport);
+      setPendingImport(null);
+    }
+  }, [ready, pendingImport]);
 
-  // Restore the saved session (stored as dataset ids) once the catalog is known.
-  const denseOf = useMemo(() => {
-    const m = new Map<number, number>();
-    ready?.ids.forEach((id, i) => m.set(id, i));
-    return m;
-  }, [ready]);
-  const catalogKey = ready ? (ready.imported ? `import:${ready.catalogName}` : ready.catalogName) : '';
+  // The session is stored by item id under the catalog's identity (dataset name, or the import's hash).
+  const catalogKey = ready ? (ready.imported ? (identity && !pendingImport ? `import:${identity.hash}` : '') : ready.catalogName) : '';
+  const idOf = useMemo((): ((i: number) => string | number | undefined) => {
+    if (!ready) return () => undefined;
+    if (ready.imported) return (i) => identity?.ids[i];
+    return (i) => (i < ready.ids.length ? ready.ids[i] : undefined);
+  }, [ready, identity]);
   useEffect(() => {
     if (!ready) return;
-    setSession(loadSessionIds(catalogKey).map((id) => denseOf.get(id)).filter((i): i is number => i !== undefined));
+    const indexOf = new Map<string | number, number>();
+    if (ready.imported) identity?.ids.forEach((id, i) => indexOf.set(id, i));
+    else ready.ids.forEach((id, i) => indexOf.set(id, i));
+    setSession(catalogKey ? loadSession(catalogKey, indexOf) : []);
     setActual(null);
+    const dropped = takeStorageNotes();
+    if (dropped.length > 0) setStorageNotes((n) => [...n, ...dropped]);
     // Only when the catalog itself changes (not when an item is appended to it).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [catalogKey]);
@@ -57,10 +80,10 @@ export function App() {
   // Score on every change; persist the session.
   useEffect(() => {
     if (!ready) return;
-    saveSessionIds(catalogKey, session.filter((i) => i < ready.ids.length).map((i) => ready.ids[i]));
+    if (catalogKey) saveSession(catalogKey, session.map(idOf).filter((id): id is string | number => id !== undefined));
     sentAt.current = performance.now();
     recommend(session, K);
-  }, [session, ready, recommend, catalogKey, state.backend, state.models]);
+  }, [session, ready, recommend, catalogKey, idOf, state.backend, state.models]);
 
   useEffect(() => {
     if (!state.results) return;
@@ -127,6 +150,18 @@ export function App() {
           {state.fatal}
         </p>
       )}
+      {storageNotes.length > 0 && (
+        <section role="status" className="info" data-testid="storage-notes" aria-label="Saved state">
+          <ul>
+            {storageNotes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => setStorageNotes([])}>
+            Dismiss
+          </button>
+        </section>
+      )}
       {ready && ready.problems.length > 0 && (
         <section role="alert" className="problem" data-testid="problems" aria-label="Artifact problems">
           <strong>Some files could not be used; the models that do not need them keep working.</strong>
@@ -171,7 +206,10 @@ export function App() {
               cancel={embedder.cancel}
               nearest={nearest}
               useEmbeddings={(vectors, dim, source) => send({ type: 'useEmbeddings', vectors, dim, source }, [vectors.buffer])}
-              useCatalog={(name, titles, vectors, dim, source) => send({ type: 'useCatalog', name, titles, vectors, dim, source }, [vectors.buffer])}
+              useCatalog={(name, titles, vectors, dim, source, id) => {
+                setPendingImport({ name, hash: id.hash, ids: id.ids });
+                send({ type: 'useCatalog', name, titles, vectors, dim, source }, [vectors.buffer]);
+              }}
               restoreCatalog={() => send({ type: 'restoreCatalog' })}
               addItem={(title, vector) => send({ type: 'addItem', title, vector })}
               onAdd={add}

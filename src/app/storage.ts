@@ -1,21 +1,106 @@
 import { BACKENDS, type BackendChoice } from './engine/messages.js';
 
-/** The shopper's session and settings live in localStorage only: nothing leaves the device. */
-const SESSION_KEY = (dataset: string) => `llmseqrec:session:${dataset}`;
+/**
+ * The shopper's session and settings live in localStorage only: nothing leaves the device.
+ * What is read back is treated as input: validated, bounded, and anything dropped or repaired
+ * is reported (storageNotes), never silently changed.
+ *
+ * A session is stored as the catalog's own item ids (numbers for the dataset, the CSV's id
+ * strings for an imported catalog) under a key naming the catalog: the dataset name, or
+ * `import:<sha256 of the imported ids and titles>`, so another file with the same name never
+ * restores different items.
+ */
+const SESSION_KEY = (catalog: string) => `llmseqrec:session:${catalog}`;
 const BACKEND_KEY = 'llmseqrec:backend';
+/** A session longer than this is cut to its most recent items (a real one has a handful). */
+export const MAX_SESSION_ITEMS = 200;
+/** A stored value longer than this is not even parsed (a tampered or runaway value). */
+const MAX_STORED_CHARS = 256 * 1024;
 
-export function loadSessionIds(dataset: string): number[] {
+const notes: string[] = [];
+
+/** Messages about stored state that was dropped or repaired since the last call (shown on the page). */
+export function takeStorageNotes(): string[] {
+  return notes.splice(0, notes.length);
+}
+
+function safeGet(key: string): string | null {
   try {
-    const raw = JSON.parse(localStorage.getItem(SESSION_KEY(dataset)) ?? '[]') as unknown;
-    return Array.isArray(raw) ? raw.filter((x): x is number => Number.isInteger(x)) : [];
+    return localStorage.getItem(key);
   } catch {
-    return [];
+    return null; // storage disabled: nothing to restore
   }
 }
 
-export function saveSessionIds(dataset: string, ids: readonly number[]): void {
+function safeRemove(key: string): void {
   try {
-    localStorage.setItem(SESSION_KEY(dataset), JSON.stringify(ids));
+    localStorage.removeItem(key);
+  } catch {
+    // storage disabled
+  }
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The saved session of a catalog as dense indices: only ids the catalog has, each once, at most
+ * MAX_SESSION_ITEMS (the most recent). Whatever is dropped is reported through storageNotes.
+ */
+export function loadSession(catalog: string, indexOf: ReadonlyMap<string | number, number>): number[] {
+  const key = SESSION_KEY(catalog);
+  const raw = safeGet(key);
+  if (raw === null) return [];
+  if (raw.length > MAX_STORED_CHARS) {
+    safeRemove(key);
+    notes.push(`The saved session was ${Math.round(raw.length / 1024).toLocaleString()} KB, far more than a session holds; it was cleared.`);
+    return [];
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    safeRemove(key);
+    notes.push('The saved session could not be read (it was not valid JSON); it was cleared.');
+    return [];
+  }
+  if (!Array.isArray(parsed)) {
+    safeRemove(key);
+    notes.push('The saved session was not a list of items; it was cleared.');
+    return [];
+  }
+  const items: number[] = [];
+  const seen = new Set<number>();
+  let invalid = 0;
+  let unknown = 0;
+  let repeated = 0;
+  for (const id of parsed) {
+    if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) {
+      invalid++;
+      continue;
+    }
+    const i = indexOf.get(id);
+    if (i === undefined) unknown++;
+    else if (seen.has(i)) repeated++;
+    else {
+      seen.add(i);
+      items.push(i);
+    }
+  }
+  const dropped: string[] = [];
+  if (invalid) dropped.push(`${plural(invalid, 'value')} that ${invalid === 1 ? 'is not an item id' : 'are not item ids'}`);
+  if (unknown) dropped.push(`${plural(unknown, 'item')} not in this catalog`);
+  if (repeated) dropped.push(`${plural(repeated, 'repeated item')}`);
+  const kept = items.length > MAX_SESSION_ITEMS ? items.slice(items.length - MAX_SESSION_ITEMS) : items;
+  if (kept.length < items.length) dropped.push(`the oldest ${plural(items.length - kept.length, 'item')} beyond the ${MAX_SESSION_ITEMS}-item limit`);
+  if (dropped.length > 0) notes.push(`The saved session was repaired: dropped ${dropped.join(', ')}; ${plural(kept.length, 'item')} restored.`);
+  return kept;
+}
+
+export function saveSession(catalog: string, ids: readonly (string | number)[]): void {
+  try {
+    localStorage.setItem(SESSION_KEY(catalog), JSON.stringify(ids.slice(-MAX_SESSION_ITEMS)));
   } catch {
     // storage full or disabled: the session still works, it just won't survive a reload
   }
@@ -29,10 +114,17 @@ function isChoice(x: string | null): x is BackendChoice {
 export function loadBackendChoice(): BackendChoice {
   const fromUrl = new URLSearchParams(location.search).get('backend');
   if (isChoice(fromUrl)) return fromUrl;
-  const saved = localStorage.getItem(BACKEND_KEY);
-  return isChoice(saved) ? saved : 'auto';
+  const saved = safeGet(BACKEND_KEY);
+  if (saved === null || isChoice(saved)) return saved ?? 'auto';
+  safeRemove(BACKEND_KEY);
+  notes.push(`The saved compute backend setting was not one of automatic, ${BACKENDS.join(', ')}; it was reset to automatic.`);
+  return 'auto';
 }
 
 export function saveBackendChoice(choice: BackendChoice): void {
-  localStorage.setItem(BACKEND_KEY, choice);
+  try {
+    localStorage.setItem(BACKEND_KEY, choice);
+  } catch {
+    // storage disabled: the setting holds until the page is closed
+  }
 }

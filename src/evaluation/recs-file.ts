@@ -1,5 +1,7 @@
 import type { Catalog, EvalCases } from '../core/dataset/types.js';
 import { InputError } from '../core/errors.js';
+import { parseJson } from '../core/json.js';
+import { quoteInput } from '../core/text.js';
 import type { RecLists } from '../core/metrics/metrics.js';
 
 /**
@@ -24,16 +26,7 @@ function lineOfKey(text: string, key: string): number | undefined {
 }
 
 export function parseRecsFile(text: string, file: string, catalog: Catalog, cases: EvalCases, k: number): ParsedRecs {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let line: number | undefined;
-    if (pos) line = text.slice(0, Number(pos[1])).split('\n').length;
-    throw new InputError(file, `not valid JSON (${msg})`, line);
-  }
+  const raw = parseJson(text, file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InputError(file, 'must be a JSON object {"<session_id>": [item_id, ...], ...}', 1);
   }
@@ -45,15 +38,17 @@ export function parseRecsFile(text: string, file: string, catalog: Catalog, case
   let ignored = 0;
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const fail = (msg: string): never => {
-      throw new InputError(file, `session "${key}": ${msg}`, lineOfKey(text, key));
+      throw new InputError(file, `session ${quoteInput(key)}: ${msg}`, lineOfKey(text, key));
     };
-    if (!/^-?\d+$/.test(key.trim())) fail('session ids must be integers');
+    // One spelling per id: " 12", "012" or "+12" would name the same session as "12", so two
+    // entries could silently merge into one.
+    if (!/^(0|-?[1-9]\d*)$/.test(key)) fail('session ids must be integers written plainly (like "12": no spaces, signs or leading zeros)');
     if (!Array.isArray(value)) fail('the value must be an array of item ids');
     const list = value as unknown[];
     const seen = new Set<number>();
     const dense: number[] = [];
     list.forEach((v, j) => {
-      const id = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
+      const id = typeof v === 'string' && /^(0|-?[1-9]\d*)$/.test(v) ? Number(v) : v;
       if (typeof id !== 'number' || !Number.isInteger(id)) fail(`item ${j + 1} of the list (${JSON.stringify(v)}) is not an integer item id`);
       const idx = catalog.indexOf.get(id as number);
       if (idx === undefined) fail(`unknown item id ${String(id)} (item ${j + 1} of the list; not in the dataset's items)`);

@@ -15,7 +15,7 @@ export const SeqTrainConfig = z
   .object({
     arch: z.enum(['bert4rec', 'sasrec', 'gru4rec']),
     /** GRU4Rec's hidden size (ignored by the transformers). */
-    hidden: z.number().int().positive(),
+    hidden: z.number().int().positive().max(4096),
     /** Item table initialised from the LLM embeddings reduced to `dim` (the LLM2* models). */
     llmInit: z.enum(['none', 'pca', 'random']),
     /**
@@ -25,21 +25,21 @@ export const SeqTrainConfig = z
     biasInit: z.enum(['zeros', 'popularity']),
     /** Control: shuffle the embeddings across items before initialising (the gain should vanish). */
     permuteEmbeddings: z.boolean(),
-    maxLen: z.number().int().positive(),
-    dim: z.number().int().positive(),
-    layers: z.number().int().positive(),
-    heads: z.number().int().positive(),
+    maxLen: z.number().int().positive().max(1024),
+    dim: z.number().int().positive().max(4096),
+    layers: z.number().int().positive().max(48),
+    heads: z.number().int().positive().max(64),
     dropout: z.number().min(0).max(0.9),
     maskProb: z.number().min(0).max(1),
-    batchSize: z.number().int().positive(),
-    lr: z.number().positive(),
-    weightDecay: z.number().min(0),
-    clipNorm: z.number().positive().nullable(),
-    epochs: z.number().int().positive(),
-    patience: z.number().int().positive(),
+    batchSize: z.number().int().positive().max(65_536),
+    lr: z.number().positive().max(10),
+    weightDecay: z.number().min(0).max(10),
+    clipNorm: z.number().positive().max(1e6).nullable(),
+    epochs: z.number().int().positive().max(10_000),
+    patience: z.number().int().positive().max(10_000),
     /** Inner validation: 10% of the training sessions, at most this many. */
-    valMax: z.number().int().positive(),
-    seed: z.number().int(),
+    valMax: z.number().int().positive().max(10_000_000),
+    seed: z.number().int().min(0).max(2 ** 32 - 1),
   })
   .strict();
 export type SeqTrainConfig = z.infer<typeof SeqTrainConfig>;

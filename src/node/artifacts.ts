@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { z } from 'zod';
 import { type ArtifactReader, loadCatalog, loadItemEmbeddings, loadTrained, readVerified as coreReadVerified, type TrainedFiles } from '../core/artifacts/loader.js';
 import {
   CatalogFile,
@@ -12,10 +13,12 @@ import {
   MANIFEST_VERSION,
   parseManifest,
 } from '../core/artifacts/manifest.js';
+import { parseJsonText } from '../core/json.js';
 import { encodeSessions } from '../core/artifacts/sessions.js';
 import type { Catalog, EvalCases, SessionSet } from '../core/dataset/types.js';
 import { InputError } from '../core/errors.js';
 import type { DenseMatrix } from '../core/vectors/matrix.js';
+import { crashPoint, fsyncDir, tempPathFor, writeDurable, writeFileAtomic } from './atomic-write.js';
 import { artifactsDir, ROOT } from './paths.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -30,24 +33,111 @@ export function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * Artifacts are written as one transaction per dataset folder, so a crash at any point leaves
+ * the previous consistent set of files or the new one, and never a manifest that lists a torn
+ * or foreign file:
+ *   1. every new file is written to a hidden `.pending` file next to its target and fsynced
+ *      (`writeArtifact`); the live files are untouched, so a crash here keeps the old state;
+ *   2. `writeManifest` writes the new manifest the same way, then atomically writes a journal
+ *      (`.commit.json`) listing the pending -> final renames: the commit point;
+ *   3. the renames run, the manifest last, and the journal is removed.
+ * Whoever touches the folder next (`readManifest`, `writeArtifact`) finishes a committed
+ * transaction (roll forward: the pending files are complete) or deletes the pending files of
+ * one that never committed (the old state stays).
+ */
+const JOURNAL = '.commit.json';
+const STRAY = /^\..+\.\d+-\d+\.(tmp|pending)$/;
+const Journal = z.object({ renames: z.array(z.object({ from: z.string(), to: z.string() })) });
+
+/** Pending files of this process per dataset folder: final path relative to the folder -> pending path. */
+const staged = new Map<string, Map<string, string>>();
+
+function strayFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isFile() && STRAY.test(e.name)) found.push(join(dir, e.name));
+    else if (e.isDirectory()) {
+      for (const f of readdirSync(join(dir, e.name), { withFileTypes: true })) if (f.isFile() && STRAY.test(f.name)) found.push(join(dir, e.name, f.name));
+    }
+  }
+  return found;
+}
+
+/** Finishes or discards an interrupted transaction in a dataset folder (files this process staged are kept). */
+export function recoverArtifacts(dataset: string): { rolledForward: number; discarded: number } {
+  const dir = artifactsDir(dataset);
+  const result = { rolledForward: 0, discarded: 0 };
+  if (!existsSync(dir)) return result;
+  const journalPath = join(dir, JOURNAL);
+  if (existsSync(journalPath)) {
+    const journal = parseJsonText(readFileSync(journalPath, 'utf8'), rel(journalPath), Journal);
+    for (const { from, to } of journal.renames) {
+      const src = join(dir, from);
+      if (existsSync(src)) {
+        renameSync(src, join(dir, to));
+        fsyncDir(dirname(join(dir, to)));
+        result.rolledForward++;
+      }
+    }
+    rmSync(journalPath);
+    fsyncDir(dir);
+  }
+  const mine = new Set(staged.get(dir)?.values() ?? []);
+  for (const f of strayFiles(dir)) {
+    if (mine.has(f)) continue;
+    rmSync(f, { force: true });
+    result.discarded++;
+  }
+  return result;
+}
+
 export function readManifest(dataset: string): Manifest | null {
+  recoverArtifacts(dataset);
   const path = join(artifactsDir(dataset), MANIFEST_FILE);
   if (!existsSync(path)) return null;
   return parseManifest(readFileSync(path, 'utf8'), rel(path));
 }
 
+/** Commits the manifest and every file staged by `writeArtifact` for its dataset (see above). */
 export function writeManifest(m: Manifest): void {
+  recoverArtifacts(m.dataset);
   const dir = artifactsDir(m.dataset);
-  mkdirSync(dir, { recursive: true });
   const checked = Manifest.parse(m);
-  writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify(checked, null, 2)}\n`);
+  const final = join(dir, MANIFEST_FILE);
+  const pending = tempPathFor(final, 'pending');
+  writeDurable(pending, `${JSON.stringify(checked, null, 2)}\n`, final);
+  const files = staged.get(dir) ?? new Map<string, string>();
+  const renames = [...files.entries()].map(([to, from]) => ({ from: relative(dir, from), to }));
+  renames.push({ from: relative(dir, pending), to: MANIFEST_FILE });
+  writeFileAtomic(join(dir, JOURNAL), JSON.stringify({ renames }));
+  crashPoint('commit');
+  for (const { from, to } of renames) {
+    renameSync(join(dir, from), join(dir, to));
+    crashPoint('renamed', to);
+  }
+  for (const d of new Set(renames.map((r) => dirname(join(dir, r.to))))) fsyncDir(d);
+  rmSync(join(dir, JOURNAL));
+  fsyncDir(dir);
+  staged.delete(dir);
 }
 
-/** Writes a file into the dataset's artifact folder and returns its manifest reference. */
+/**
+ * Stages a file for the dataset's artifact folder (written and flushed next to its target,
+ * moved into place by the next `writeManifest`) and returns its manifest reference.
+ */
 export function writeArtifact(dataset: string, file: string, bytes: Uint8Array): { file: string; bytes: number; sha256: string } {
-  const path = join(artifactsDir(dataset), file);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, bytes);
+  recoverArtifacts(dataset);
+  const dir = artifactsDir(dataset);
+  const path = join(dir, file);
+  if (relative(dir, path).startsWith('..')) throw new Error(`artifact path ${file} leaves ${rel(dir)}`);
+  const pending = tempPathFor(path, 'pending');
+  writeDurable(pending, bytes, path);
+  const files = staged.get(dir) ?? new Map<string, string>();
+  const before = files.get(file);
+  if (before) rmSync(before, { force: true });
+  files.set(file, pending);
+  staged.set(dir, files);
   return { file, bytes: bytes.byteLength, sha256: sha256Of(bytes) };
 }
 

@@ -19,8 +19,9 @@ import { type Progress, progressBar } from './progress.js';
 import { bootstrapTimes, formatUncertainty, uncertaintyFor } from './uncertainty-report.js';
 import { sessionScores } from '../evaluation/uncertainty.js';
 import { fmt, formatTable } from './table.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
+import { readUtf8File } from './json-file.js';
+import { escapeControl } from '../core/text.js';
 
 /**
  * The command line: it parses options, calls the pipelines (src/node/pipelines/) and prints.
@@ -84,8 +85,7 @@ function printSplitStats(p: Protocol): void {
 }
 
 function writeJson(path: string, value: unknown): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileAtomic(resolve(path), `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** One progress bar per model while a pipeline scores several. */
@@ -197,11 +197,10 @@ program
     if (o.recs) {
       if (o.baseline) throw new InvalidArgumentError('--baseline compares models: it does not go with --recs');
       if (o.split !== 'test') throw new InvalidArgumentError('--recs is scored on the test split');
-      if (!existsSync(o.recs)) throw new InputError(o.recs, 'not found');
       const dataset = loadDataset(o.dataset);
       const p = makeProtocol(dataset);
       const { cases, label } = casesFor(p, 'test');
-      const parsed = parseRecsFile(readFileSync(o.recs, 'utf8'), o.recs, dataset.catalog, cases, Math.max(...p.cutoffs));
+      const parsed = parseRecsFile(readUtf8File(o.recs), o.recs, dataset.catalog, cases, Math.max(...p.cutoffs));
       const metrics = scoreLists(p, parsed.lists, cases.targets);
       const recsRows = [{ model: 'recs', metrics, scores: sessionScores(p, parsed.lists, cases.targets) }];
       const u = uncertaintyFor(recsRows);
@@ -373,7 +372,8 @@ program
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const err = e as Error;
-  process.stderr.write(`error: ${err.message ?? String(e)}\n`);
+  // Messages may quote input (ids, keys, titles, file names): escaped so a file cannot drive the terminal.
+  process.stderr.write(`error: ${escapeControl(err.message ?? String(e))}\n`);
   if (!(err instanceof InputError || err instanceof InvalidArgumentError || err instanceof RangeError) && process.env.DEBUG) {
     process.stderr.write(`${err.stack ?? ''}\n`);
   }

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { parseJsonFile } from '../core/artifacts/manifest.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { readJsonFileAs } from './json-file.js';
 import { CONFIGS_DIR, ROOT } from './paths.js';
 
 /** configs/<dataset>.json: the best-known configuration of each model, and how it was chosen. */
@@ -27,7 +28,7 @@ export function bestConfigsPath(dataset: string): string {
 export function readBestConfigs(dataset: string): BestConfigs {
   const path = bestConfigsPath(dataset);
   if (!existsSync(path)) return { dataset, models: {} };
-  return parseJsonFile(readFileSync(path, 'utf8'), relative(ROOT, path), BestConfigs);
+  return readJsonFileAs(path, BestConfigs, relative(ROOT, path));
 }
 
 export function readBestConfig(dataset: string, model: string): BestConfig | undefined {
@@ -37,6 +38,5 @@ export function readBestConfig(dataset: string, model: string): BestConfig | und
 export function writeBestConfig(dataset: string, model: string, best: BestConfig): void {
   const all = readBestConfigs(dataset);
   all.models[model] = best;
-  mkdirSync(CONFIGS_DIR, { recursive: true });
-  writeFileSync(bestConfigsPath(dataset), `${JSON.stringify(all, null, 2)}\n`);
+  writeFileAtomic(bestConfigsPath(dataset), `${JSON.stringify(all, null, 2)}\n`);
 }

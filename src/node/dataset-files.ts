@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { parseDataset } from '../core/dataset/load.js';
 import type { Dataset } from '../core/dataset/types.js';
 import { InputError } from '../core/errors.js';
+import { decodeUtf8 } from './json-file.js';
 import { datasetDir, ROOT } from './paths.js';
 
 /** Reads `<dir>/<base>` or `<dir>/<base>.gz` as UTF-8 text. */
@@ -14,9 +15,11 @@ export function readMaybeGz(dir: string, base: string): { text: string; file: st
     const raw = readFileSync(path);
     const file = relative(ROOT, path) || path;
     try {
-      const text = name.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-      return { text, file };
+      const bytes = name.endsWith('.gz') ? gunzipSync(raw) : raw;
+      // Strict UTF-8: invalid bytes would silently become U+FFFD in ids and titles.
+      return { text: decodeUtf8(bytes, file), file };
     } catch (e) {
+      if (e instanceof InputError) throw e;
       throw new InputError(file, `cannot be decompressed (${(e as Error).message})`);
     }
   }

@@ -19,7 +19,7 @@ const decay = z.enum(DECAYS);
 export const ReductionConfig = z.discriminatedUnion('method', [
   z.object({ method: z.literal('none') }).strict(),
   z.object({ method: z.literal('pca'), dims: z.number().int().positive().max(4096) }).strict(),
-  z.object({ method: z.literal('random'), dims: z.number().int().positive().max(4096), seed: z.number().int() }).strict(),
+  z.object({ method: z.literal('random'), dims: z.number().int().positive().max(4096), seed: z.number().int().min(0).max(2 ** 32 - 1) }).strict(),
 ]);
 
 export const LlmSeqSimConfig = z

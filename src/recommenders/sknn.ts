@@ -33,7 +33,7 @@ export const SknnConfig = z
     lastNItems: z.number().int().positive().max(10_000).nullable(),
     filterPromptItems: z.boolean(),
     /** Seed for random sampling; each prompt gets its own stream derived from it, so results do not depend on call order. */
-    seed: z.number().int(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1),
     /**
      * SKNNEmb: compare sessions by their embeddings (aggregated item embeddings) instead of
      * their shared items. null = the classic item-overlap similarity.

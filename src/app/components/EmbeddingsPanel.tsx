@@ -17,7 +17,8 @@ export interface EmbeddingsPanelProps {
   readonly cancel: () => void;
   readonly nearest: (vector: Float32Array, k: number) => Promise<{ items: number[]; scores: number[] }>;
   readonly useEmbeddings: (vectors: Float32Array, dim: number, source: string) => void;
-  readonly useCatalog: (name: string, titles: string[], vectors: Float32Array, dim: number, source: string) => void;
+  /** `identity`: the CSV's own item ids and the hash of ids and titles (the session is stored under it). */
+  readonly useCatalog: (name: string, titles: string[], vectors: Float32Array, dim: number, source: string, identity: { ids: string[]; hash: string }) => void;
   readonly restoreCatalog: () => void;
   readonly addItem: (title: string, vector: Float32Array) => void;
   readonly onAdd: (item: number) => void;
@@ -90,11 +91,18 @@ export function EmbeddingsPanel(p: EmbeddingsPanelProps) {
       const skippedNote = parsed.skipped.length
         ? `${parsed.skipped.length} incomplete row${parsed.skipped.length > 1 ? 's' : ''} skipped${parsed.skipped.length > 20 ? ' (first 20 listed)' : ''}.`
         : '';
-      setMessage({ kind: parsed.skipped.length ? 'problem' : 'info', text: `${parsed.name}: ${parsed.titles.length.toLocaleString()} items read. ${skippedNote}`, lines });
+      const cutNote = parsed.truncated
+        ? `${parsed.truncated.count.toLocaleString()} title${parsed.truncated.count > 1 ? 's' : ''} longer than ${parsed.truncated.maxChars.toLocaleString()} characters ${parsed.truncated.count > 1 ? 'were' : 'was'} cut to that length (first on line ${parsed.truncated.firstLine}).`
+        : '';
+      setMessage({
+        kind: parsed.skipped.length || parsed.truncated ? 'problem' : 'info',
+        text: [`${parsed.name}: ${parsed.titles.length.toLocaleString()} items read.`, skippedNote, cutNote].filter(Boolean).join(' '),
+        lines,
+      });
       const r = await p.embedCatalog(parsed.titles, device, `Embedding ${parsed.titles.length.toLocaleString()} imported titles`);
       if (r.type === 'cancelled') return setMessage({ kind: 'info', text: `Import of ${parsed.name} cancelled.` });
       if (r.type !== 'catalogDone') return;
-      p.useCatalog(parsed.name, parsed.titles, r.vectors, r.dim, describe(r));
+      p.useCatalog(parsed.name, parsed.titles, r.vectors, r.dim, describe(r), { ids: parsed.ids, hash: parsed.hash });
     });
 
   const ask = () =>

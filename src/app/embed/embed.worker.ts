@@ -3,7 +3,7 @@ import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { get, set } from 'idb-keyval';
 import { sha256Hex } from '../../core/artifacts/manifest.js';
-import { checkImportSize, parseImportedCatalog } from '../../core/dataset/import.js';
+import { checkImportSize, decodeImportedText, parseImportedCatalog } from '../../core/dataset/import.js';
 import { embedCatalog } from '../../embedders/catalog.js';
 import { loadTransformersEmbedder } from '../../embedders/transformers.js';
 import type { TextEmbedder } from '../../embedders/types.js';
@@ -76,9 +76,10 @@ async function handle(msg: ToEmbedder): Promise<void> {
       return;
     case 'parseCsv': {
       checkImportSize(msg.file.size, msg.file.name); // before reading it
-      const text = await msg.file.text();
+      const text = decodeImportedText(new Uint8Array(await msg.file.arrayBuffer()), msg.file.name);
       const c = parseImportedCatalog(text, msg.file.name, msg.file.size);
-      post({ type: 'csv', id: msg.id, name: msg.file.name, ids: c.ids, titles: c.titles, skipped: c.skipped });
+      const hash = await sha256Hex(new TextEncoder().encode(JSON.stringify([c.ids, c.titles])));
+      post({ type: 'csv', id: msg.id, name: msg.file.name, ids: c.ids, titles: c.titles, skipped: c.skipped, truncated: c.truncated, hash });
       return;
     }
     case 'embedTexts': {

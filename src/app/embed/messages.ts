@@ -44,5 +44,9 @@ export type FromEmbedder =
       readonly ids: string[];
       readonly titles: string[];
       readonly skipped: { line: number; reason: string }[];
+      /** Titles cut to maxChars at import, if any. */
+      readonly truncated: { count: number; firstLine: number; maxChars: number } | null;
+      /** sha256 of the imported ids and titles: the catalog's identity (sessions are stored under it). */
+      readonly hash: string;
     }
   | { readonly type: 'error'; readonly id: number; readonly message: string };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { parseJsonText } from '../json.js';
 
 /**
  * The artifact manifest: the one typed description of the files a dataset ships under
@@ -105,28 +106,11 @@ export const CatalogFile = z
   .refine((c) => c.ids.length === c.titles.length, 'ids and titles must have the same length');
 export type CatalogFile = z.infer<typeof CatalogFile>;
 
-function describe(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
-}
-
-/** Parses JSON text and validates it with a schema; errors name the file. */
-export function parseJsonFile<T>(text: string, file: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(file, `not valid JSON (${(e as Error).message})`);
-  }
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new InputError(file, `does not match the expected format: ${describe(result.error)}`);
-  return result.data;
-}
+/** Kept for existing imports: the one JSON reader is parseJsonText in core/json.ts. */
+export const parseJsonFile = parseJsonText;
 
 export function parseManifest(text: string, file = 'manifest.json'): Manifest {
-  return parseJsonFile(text, file, Manifest);
+  return parseJsonText(text, file, Manifest);
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -12,6 +12,26 @@ export interface ImportedCatalog {
   readonly titles: string[];
   /** Rows that were skipped, with their line numbers. */
   readonly skipped: { line: number; reason: string }[];
+  /** Titles cut to MAX_TITLE_CHARS: how many, and the line of the first. */
+  readonly truncated: { count: number; firstLine: number; maxChars: number } | null;
+}
+
+/**
+ * Titles longer than this are cut at import (with a note). The longest Beauty title has 879
+ * characters and the embedding model reads at most 512 tokens; a multi-megabyte "title" would
+ * only stall every search over the catalog.
+ */
+export const MAX_TITLE_CHARS = 1000;
+
+/** Decodes an imported file as UTF-8, refusing invalid bytes (they would become U+FFFD in ids and titles). */
+export function decodeImportedText(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const bad = text.indexOf('\ufffd');
+    throw new InputError(file, 'is not valid UTF-8 text (save it as UTF-8)', bad < 0 ? undefined : text.slice(0, bad).split('\n').length);
+  }
 }
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -34,6 +54,8 @@ export function parseImportedCatalog(text: string, file: string, bytes = text.le
   const titles: string[] = [];
   const skipped: { line: number; reason: string }[] = [];
   const lineOf = new Map<string, number>();
+  let cut = 0;
+  let firstCutLine = 0;
   for (const row of table.rows) {
     const id = (row.cells[idCol] ?? '').trim();
     const title = (row.cells[titleCol] ?? '').trim();
@@ -53,8 +75,11 @@ export function parseImportedCatalog(text: string, file: string, bytes = text.le
     if (seen !== undefined) throw new InputError(file, `duplicate ${idName} "${id}" (first on line ${seen})`, row.line);
     lineOf.set(id, row.line);
     ids.push(id);
-    titles.push(title);
+    if (title.length > MAX_TITLE_CHARS) {
+      if (cut++ === 0) firstCutLine = row.line;
+      titles.push(title.slice(0, MAX_TITLE_CHARS));
+    } else titles.push(title);
   }
   if (ids.length === 0) throw new InputError(file, `no complete rows to import (${skipped.length} skipped)`, 1);
-  return { ids, titles, skipped };
+  return { ids, titles, skipped, truncated: cut > 0 ? { count: cut, firstLine: firstCutLine, maxChars: MAX_TITLE_CHARS } : null };
 }

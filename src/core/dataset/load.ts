@@ -59,6 +59,17 @@ export function parseSessions(text: string, file: string, catalog: Catalog, tieK
   const order = Array.from({ length: n }, (_, r) => r);
   order.sort((a, b) => sess[a] - sess[b] || time[a] - time[b] || tieRank[item[a]] - tieRank[item[b]] || a - b);
 
+  // The same interaction twice (session, item and time) would count twice or be a copy-paste
+  // error: which is meant is ambiguous, so it is refused with both lines.
+  for (let k = 1; k < n; k++) {
+    const a = order[k - 1];
+    const b = order[k];
+    if (sess[a] === sess[b] && item[a] === item[b] && time[a] === time[b]) {
+      const [first, second] = [table.rows[a].line, table.rows[b].line].sort((x, y) => x - y);
+      throw new InputError(file, `duplicate interaction: session ${sess[a]}, item_id ${catalog.ids[item[a]]}, timestamp ${time[a]} (also on line ${first})`, second);
+    }
+  }
+
   const ids: number[] = [];
   const offsets: number[] = [0];
   const items = new Int32Array(n);

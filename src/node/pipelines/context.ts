@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { TrainedFiles } from '../../core/artifacts/loader.js';
 import type { SeqModelEntry } from '../../core/artifacts/manifest.js';
@@ -11,6 +10,7 @@ import { type BuildContext, modelEntry, needs, resolveConfig } from '../../recom
 import { loadEmbeddings, loadTrainedFiles, readManifest, readVerified } from '../artifacts.js';
 import { bestConfigsPath, readBestConfig } from '../configs.js';
 import { loadDataset } from '../dataset-files.js';
+import { readJsonFile } from '../json-file.js';
 import { ROOT } from '../paths.js';
 import { initTfjs } from '../tfjs-setup.js';
 
@@ -74,15 +74,6 @@ export function casesFor(p: Protocol, split: SplitChoice): { train: SessionSet; 
   if (split === 'test') return { train: p.split.train, cases: p.split.test, label: 'test split' };
   const f = p.folds[split - 1];
   return { train: f.train, cases: f.validation, label: `validation fold ${split}` };
-}
-
-export function readJsonFile(path: string): unknown {
-  if (!existsSync(path)) throw new InputError(path, 'not found');
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new InputError(path, `not valid JSON (${(e as Error).message})`);
-  }
 }
 
 /** The parts of a model's train-log.json (written by `cli train`) that reports and benchmarks read. */

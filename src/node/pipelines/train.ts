@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { SeqModelEntry } from '../../core/artifacts/manifest.js';
 import { InputError } from '../../core/errors.js';
 import type { MetricValues } from '../../core/metrics/metrics.js';
@@ -11,7 +10,8 @@ import { loadEmbeddings, readManifest, writeArtifact, writeCatalogArtifacts, wri
 import { loadDataset } from '../dataset-files.js';
 import { MODELS_DIR, ROOT } from '../paths.js';
 import { initTfjs, registerGradients } from '../tfjs-setup.js';
-import { readJsonFile } from './context.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { readJsonFile } from '../json-file.js';
 
 export interface TrainOptions {
   readonly dataset: string;
@@ -70,7 +70,7 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   const fromFile = o.configFile ? readJsonFile(o.configFile) : {};
   const merged = { ...entry.defaults, ...(fromFile as object), ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.permute ? { permuteEmbeddings: true } : {}) };
   const parsed = SeqTrainConfig.safeParse(merged);
-  if (!parsed.success) throw new InputError(o.configFile ?? 'config', `invalid config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new InputError(o.configFile ?? 'config', `invalid config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   const cfg = parsed.data;
   const name = o.name ?? `${o.model}${cfg.permuteEmbeddings ? '-permuted' : ''}`;
   hooks.info?.(`tfjs backend: ${await initTfjs()}`);
@@ -135,10 +135,9 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   if (!o.ship || cfg.permuteEmbeddings) {
     // Experiments and controls: the record goes to bench/results, the model stays out of the app.
     const logPath = join(ROOT, 'bench', 'results', `train-${name}.json`);
-    mkdirSync(dirname(logPath), { recursive: true });
-    writeFileSync(logPath, logBytes);
-    writeFileSync(join(cpDir, 'model.json'), `${JSON.stringify(json)}\n`);
-    writeFileSync(join(cpDir, 'weights.bin'), weights);
+    writeFileAtomic(logPath, logBytes);
+    writeFileAtomic(join(cpDir, 'model.json'), `${JSON.stringify(json)}\n`);
+    writeFileAtomic(join(cpDir, 'weights.bin'), weights);
     return { ...outcome, written: `${relative(ROOT, logPath)}; the model (not listed in the manifest) is in ${relative(ROOT, cpDir)}` };
   }
   const modelRef = writeArtifact(o.dataset, `${name}/model.json`, new TextEncoder().encode(`${JSON.stringify(json)}\n`));

@@ -6,7 +6,8 @@ import { SeqTrainConfig } from '../../neural/presets.js';
 import { innerSplit } from '../../core/dataset/inner-split.js';
 import { modelEntry, resolveConfig } from '../../recommenders/catalogue.js';
 import { writeBestConfig } from '../configs.js';
-import { contextOn, openWorkspace, readJsonFile, readTrainLog, type Workspace } from './context.js';
+import { readJsonFile } from '../json-file.js';
+import { contextOn, openWorkspace, readTrainLog, type Workspace } from './context.js';
 import { readManifest } from '../artifacts.js';
 import { readBestConfig } from '../configs.js';
 
