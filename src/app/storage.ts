@@ -121,6 +121,15 @@ export function loadBackendChoice(): BackendChoice {
   return 'auto';
 }
 
+/** Seconds an artifact download may take before the page names it and goes on without it. */
+export const DEFAULT_DOWNLOAD_TIMEOUT_S = 30;
+
+/** `?timeout=<seconds>` in the URL (1-600) sets the per-file download timeout, e.g. for a slow connection. */
+export function downloadTimeoutMs(): number {
+  const raw = Number(new URLSearchParams(location.search).get('timeout'));
+  return Number.isFinite(raw) && raw >= 1 && raw <= 600 ? raw * 1000 : DEFAULT_DOWNLOAD_TIMEOUT_S * 1000;
+}
+
 export function saveBackendChoice(choice: BackendChoice): void {
   try {
     localStorage.setItem(BACKEND_KEY, choice);

@@ -1,3 +1,4 @@
+import { downloadTimeoutMs } from './storage.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackendChoice, BackendInfo, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, ToWorker } from './engine/messages.js';
 
@@ -33,7 +34,7 @@ let early: { worker: Worker; key: string; buffered: FromWorker[] } | null = null
 
 function spawn(baseUrl: string, backend: BackendChoice): Worker {
   const w = new Worker(new URL('./engine/engine.worker.ts', import.meta.url), { type: 'module' });
-  const init: ToWorker = { type: 'init', baseUrl, backend };
+  const init: ToWorker = { type: 'init', baseUrl, backend, downloadTimeoutMs: downloadTimeoutMs() };
   w.postMessage(init);
   return w;
 }

@@ -171,7 +171,7 @@ class ScoringWorker {
       case 'init': {
         this.requested = msg.backend;
         const t0 = performance.now();
-        const read = httpReader(msg.baseUrl, (u, init) => fetch(u, init));
+        const read = httpReader(msg.baseUrl, (u, init) => fetch(u, init), msg.downloadTimeoutMs);
         // Files download while the compute backend starts.
         post({ type: 'progress', message: 'Loading the artifacts and starting the compute backend' });
         const [artifacts] = await Promise.all([loadArtifacts(read, (m) => post({ type: 'progress', message: m })), this.useBackend(this.requested)]);

@@ -42,7 +42,7 @@ export interface ModelRecommendations {
 }
 
 export type ToWorker =
-  | { readonly type: 'init'; readonly baseUrl: string; readonly backend: BackendChoice }
+  | { readonly type: 'init'; readonly baseUrl: string; readonly backend: BackendChoice; readonly downloadTimeoutMs?: number }
   | { readonly type: 'recommend'; readonly id: number; readonly session: number[]; readonly k: number }
   | { readonly type: 'setBackend'; readonly backend: BackendChoice }
   /** Test hook: destroy the WebGPU device, as a driver reset would, to exercise the fallback. */

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import type { EvalCases, SessionSet } from '../dataset/types.js';
 import type { DenseMatrix } from '../vectors/matrix.js';
 import { decodeEmbeddings } from './embeddings.js';
-import { CatalogFile, type FileRef, type Manifest, parseJsonFile, parseManifest, type SeqModelEntry, verifyFile } from './manifest.js';
+import { CatalogFile, type FileRef, type Manifest, parseJsonFile, parseManifest, parseManifestEntries, type SeqModelEntry, verifyFile } from './manifest.js';
 import { EvalReport } from './report.js';
 import { decodeSessions } from './sessions.js';
 
@@ -147,10 +147,10 @@ export interface LoadedArtifacts {
 
 export async function loadArtifacts(read: ArtifactReader, progress: (msg: string) => void = () => {}): Promise<LoadedArtifacts> {
   progress('Loading manifest.json');
-  const manifest = await loadManifest(read);
+  // A malformed list entry disables only what it describes; the rest of the manifest serves.
+  const { manifest, problems } = parseManifestEntries(text(await read('manifest.json')), 'manifest.json');
   progress(`Loading ${manifest.catalog.file}`);
   const { ids, titles } = await loadCatalog(read, manifest);
-  const problems: ArtifactProblem[] = [];
   const optional = async <T>(file: string, load: () => Promise<T>): Promise<T | null> => {
     try {
       progress(`Loading ${file}`);

@@ -113,6 +113,34 @@ export function parseManifest(text: string, file = 'manifest.json'): Manifest {
   return parseJsonText(text, file, Manifest);
 }
 
+/** The manifest with its lists unchecked, entry by entry (see parseManifestEntries). */
+const ManifestShell = Manifest.extend({ embeddings: z.array(z.unknown()), sequentialModels: z.array(z.unknown()).optional() });
+
+/**
+ * For serving: the manifest's own fields must be valid, but a malformed entry of a list
+ * (embeddings, trained models) disables only what it describes: it is dropped and named.
+ */
+export function parseManifestEntries(text: string, file = 'manifest.json'): { manifest: Manifest; problems: { file: string; message: string }[] } {
+  const shell = parseJsonText(text, file, ManifestShell);
+  const problems: { file: string; message: string }[] = [];
+  const keep = <T>(list: readonly unknown[], schema: z.ZodType<T>, what: string): T[] =>
+    list.flatMap((raw, i) => {
+      const r = schema.safeParse(raw);
+      if (r.success) return [r.data];
+      const name = typeof raw === 'object' && raw !== null && 'name' in raw ? ` "${String((raw as { name: unknown }).name)}"` : '';
+      const why = r.error.issues.slice(0, 3).map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ');
+      problems.push({ file, message: `${file}: ${what}[${i}]${name} is malformed and was left out (${why})` });
+      return [];
+    });
+  const { embeddings, sequentialModels, ...own } = shell;
+  const manifest: Manifest = {
+    ...own,
+    embeddings: keep(embeddings, EmbeddingsEntry, 'embeddings'),
+    ...(sequentialModels ? { sequentialModels: keep(sequentialModels, SeqModelEntry, 'sequentialModels') } : {}),
+  };
+  return { manifest, problems };
+}
+
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
