@@ -1,3 +1,4 @@
+import { exposeTestCases, loadTestCase, recordTiming } from './test-hooks.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { BackendBar } from './components/BackendBar.js';
 import { CatalogSearch } from './components/CatalogSearch.js';
@@ -25,15 +26,6 @@ export interface CatalogIdentity {
   readonly name: string;
   readonly hash: string;
   readonly ids: readonly string[];
-}
-
-declare global {
-  interface Window {
-    /** Timings of each session change, session sent -> recommendations rendered (for `npm run bench`). */
-    __llmseqrecTimings?: { renderedMs: number; perModel: Record<string, number>; backend: string; at: number }[];
-    /** Test hooks for `npm run bench`: load test case c (its prompt) as the session. */
-    __llmseqrec?: { testCases: number; loadTestCase(c: number): void; loseDevice(): void };
-  }
 }
 
 export function App() {
@@ -89,21 +81,20 @@ export function App() {
     if (!state.results) return;
     const perModel: Record<string, number> = {};
     for (const r of state.results) perModel[r.model] = r.ms;
-    const now = performance.now();
-    (window.__llmseqrecTimings ??= []).push({ renderedMs: now - sentAt.current, perModel, backend: state.backend?.name ?? '', at: now });
+    recordTiming(performance.now() - sentAt.current, perModel, state.backend?.name ?? '');
   }, [state.results, state.backend]);
 
   useEffect(() => {
     const t = ready?.test;
     if (!t) return;
-    window.__llmseqrec = {
+    exposeTestCases({
       testCases: t.targets.length,
       loadTestCase: (c: number) => {
         setSession(Array.from(t.promptItems.subarray(t.promptOffsets[c], t.promptOffsets[c + 1])));
         setActual({ sessionId: t.sessionIds[c], target: t.targets[c] });
       },
       loseDevice,
-    };
+    });
   }, [ready, loseDevice]);
 
   const add = (item: number) => setSession((s) => (s.includes(item) ? s : [...s, item]));
@@ -116,7 +107,7 @@ export function App() {
 
   const loadRandomTestSession = () => {
     const n = ready?.test?.targets.length ?? 0;
-    if (n > 0) window.__llmseqrec?.loadTestCase(Math.floor(Math.random() * n));
+    if (n > 0) loadTestCase(Math.floor(Math.random() * n));
   };
 
   return (

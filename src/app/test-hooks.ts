@@ -1,0 +1,41 @@
+import type { FromEmbedder } from './embed/messages.js';
+
+/**
+ * Every hook the tests and benchmarks read from the page, in one place. They are plain data on
+ * `window`, written by the app as it works; nothing here changes what a shopper sees.
+ */
+declare global {
+  interface Window {
+    /** Timings of each session change, session sent -> recommendations rendered (for `npm run bench`). */
+    __llmseqrecTimings?: { renderedMs: number; perModel: Record<string, number>; backend: string; at: number }[];
+    /** For `npm run bench` and e2e: load test case c (its prompt) as the session; lose the WebGPU device. */
+    __llmseqrec?: { testCases: number; loadTestCase(c: number): void; loseDevice(): void };
+    /** The last local catalog embedding (vectors kept only if __llmseqrecKeepVectors). */
+    __llmseqrecEmbed?: { ms: number; loadMs: number; device: string; fromCache: boolean; count: number; dim: number; vectors?: Float32Array };
+    __llmseqrecKeepVectors?: boolean;
+  }
+}
+
+export function recordTiming(renderedMs: number, perModel: Record<string, number>, backend: string): void {
+  (window.__llmseqrecTimings ??= []).push({ renderedMs, perModel, backend, at: performance.now() });
+}
+
+export function exposeTestCases(hooks: NonNullable<Window['__llmseqrec']>): void {
+  window.__llmseqrec = hooks;
+}
+
+export function loadTestCase(c: number): void {
+  window.__llmseqrec?.loadTestCase(c);
+}
+
+export function recordEmbedding(r: Extract<FromEmbedder, { type: 'catalogDone' }>): void {
+  window.__llmseqrecEmbed = {
+    ms: r.ms,
+    loadMs: r.loadMs,
+    device: r.info.device,
+    fromCache: r.fromCache,
+    count: r.vectors.length / r.dim,
+    dim: r.dim,
+    ...(window.__llmseqrecKeepVectors ? { vectors: r.vectors.slice() } : {}),
+  };
+}
