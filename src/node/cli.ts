@@ -6,6 +6,7 @@ import type { WeightsPrecision } from '../neural/io.js';
 import type { EvalReport, ModelResult } from '../core/artifacts/report.js';
 import { EvalReport as EvalReportSchema } from '../core/artifacts/report.js';
 import type { EvalCases, SessionSet } from '../core/dataset/types.js';
+import { coldStartCases, describeColdStart } from '../core/dataset/cold-start.js';
 import { InputError } from '../core/errors.js';
 import { type MetricValues, meanMetrics } from '../core/metrics/metrics.js';
 import type { DenseMatrix } from '../core/vectors/matrix.js';
@@ -47,12 +48,12 @@ function modelName(v: string): ModelName {
   return v;
 }
 
-type SplitChoice = 'test' | 1 | 2 | 3;
+type SplitChoice = 'test' | 'cold' | 1 | 2 | 3;
 function splitChoice(v: string): SplitChoice {
-  if (v === 'test') return 'test';
+  if (v === 'test' || v === 'cold') return v;
   const n = Number(v);
   if (n === 1 || n === 2 || n === 3) return n;
-  throw new InvalidArgumentError('must be "test" or a validation fold 1, 2 or 3');
+  throw new InvalidArgumentError('must be "test", "cold" or a validation fold 1, 2 or 3');
 }
 
 function metricsTable(rows: { label: string; metrics: MetricValues }[], cutoffs: readonly number[]): string {
@@ -80,6 +81,10 @@ function printSplitStats(p: Protocol): void {
 
 function casesFor(p: Protocol, split: SplitChoice): { train: SessionSet; cases: EvalCases; label: string } {
   if (split === 'test') return { train: p.split.train, cases: p.split.test, label: 'test split' };
+  if (split === 'cold') {
+    const c = coldStartCases(p.split, p.dataset.catalog.ids.length);
+    return { train: p.split.train, cases: c.cases, label: `cold-start split (${describeColdStart(c.stats)})` };
+  }
   const f = p.folds[split - 1];
   return { train: f.train, cases: f.validation, label: `validation fold ${split}` };
 }
@@ -207,7 +212,7 @@ program
   .option('--models <names>', 'several models, comma-separated (or "all")')
   .option('--config <file>', 'JSON config for --model (partial; merged over the defaults)')
   .option('--recs <file>', 'score an external recommendation file {"<session_id>": [item_id, ...]}')
-  .option('--split <split>', 'test, or validation fold 1, 2 or 3', splitChoice, 'test' as SplitChoice)
+  .option('--split <split>', 'test, cold (test sessions whose last item is untrained), or validation fold 1, 2 or 3', splitChoice, 'test' as SplitChoice)
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
   .option('--json <out>', 'write {"sessions": n, "metrics": {...}} (one model or --recs)')
   .option('--write-recs <out>', 'write the model\'s top-20 lists as {"<session_id>": [item_id, ...]} (one model)')
