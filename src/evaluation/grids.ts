@@ -55,5 +55,11 @@ export function defaultGrid(model: ModelName): object[] {
     }
     case 'mostpopular':
       return [{}];
+    case 'llmseqsim-ft':
+      // Its embedder was trained on every training session, the folds' validation sessions
+      // included: a search here would choose on sessions it learned from. Its config is the
+      // one its objective trains (last item, dot); the embedder's own settings are chosen on
+      // fold 3 by `train --model llmseqsim-ft`.
+      return [{}];
   }
 }

@@ -17,6 +17,7 @@ import { isModelName, MODEL_NAMES, MODELS, type ModelName, needsEmbeddings, reso
 import { loadEmbeddings, readManifest, writeArtifact, writeCatalogArtifacts, writeManifest } from './artifacts.js';
 import { bestConfigsPath, readBestConfig, writeBestConfig } from './configs.js';
 import { loadDataset } from './dataset-files.js';
+import { vectorsForModel } from './model-embeddings.js';
 import { MODELS_DIR, ROOT } from './paths.js';
 import { progressBar } from './progress.js';
 import { initTfjs } from './tfjs-setup.js';
@@ -258,7 +259,7 @@ program
     const rows: { label: string; metrics: MetricValues }[] = [];
     for (const name of names) {
       const chosenConfig = chooseConfig(o.dataset, name, o.config);
-      const r = runWithBar(p, name, chosenConfig.config, train, cases, emb.vectors, Boolean(o.quiet));
+      const r = runWithBar(p, name, chosenConfig.config, train, cases, vectorsForModel(o.dataset, dataset.catalog, name, emb.vectors), Boolean(o.quiet));
       rows.push({ label: name, metrics: r.metrics });
       info(`${name}: config from ${chosenConfig.source}: ${JSON.stringify(chosenConfig.config)}; fit ${r.fitSeconds.toFixed(2)} s, predict ${r.predictSeconds.toFixed(2)} s`);
       if (o.json) {
@@ -296,7 +297,7 @@ program
     let done = 0;
     for (const config of configs) {
       const perFold = p.folds.map((f) => {
-        const r = runModel(p, o.model, config, f.train, f.validation, emb.vectors);
+        const r = runModel(p, o.model, config, f.train, f.validation, vectorsForModel(o.dataset, dataset.catalog, o.model, emb.vectors));
         bar.update(++done);
         return r.metrics;
       });
@@ -339,7 +340,7 @@ program
     const results: ModelResult[] = [];
     for (const name of names) {
       const c = chooseConfig(o.dataset, name);
-      const r = runWithBar(p, name, c.config, p.split.train, p.split.test, emb.vectors, Boolean(o.quiet));
+      const r = runWithBar(p, name, c.config, p.split.train, p.split.test, vectorsForModel(o.dataset, dataset.catalog, name, emb.vectors), Boolean(o.quiet));
       results.push({
         model: name,
         config: c.config as Record<string, unknown>,
@@ -390,7 +391,7 @@ program
   .command('train')
   .description('train a sequential model (BERT4Rec, SASRec and their LLM-initialised twins) with early stopping on inner validation')
   .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
-  .requiredOption('--model <name>', 'bert4rec, llm2bert4rec, sasrec, llm2sasrec, gru4rec or llm2gru4rec')
+  .requiredOption('--model <name>', 'bert4rec, llm2bert4rec, sasrec, llm2sasrec, gru4rec, llm2gru4rec, or llmseqsim-ft (fine-tunes the embedder)')
   .option('--config <file>', 'JSON config (partial; merged over the model\'s defaults)')
   .option('--epochs <n>', 'at most this many epochs', positiveInt)
   .option('--permute', 'control run: shuffle the LLM embeddings across items before initialising')
@@ -402,6 +403,10 @@ program
   .option('--quiet', 'no progress bar')
   .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nAt the end writes public/models/<dataset>/<name>/model.json + weights.bin (the best epoch) and train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics of the shipped weights), and lists the model in manifest.json.')
   .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean }) => {
+    if (o.model === 'llmseqsim-ft') {
+      const { trainEmbedderCommand } = await import('./train-embedder.js');
+      return trainEmbedderCommand({ dataset: o.dataset, config: o.config ? readJsonFile(o.config) : {}, configFile: o.config, epochs: o.epochs, quiet: o.quiet, out, info });
+    }
     const { isSeqModelName, SEQ_PRESETS, SEQ_MODEL_NAMES, SEQ_LABELS, SeqTrainConfig, llmItemInit, popularityBias } = await import('../neural/presets.js');
     const { SeqModel } = await import('../neural/model.js');
     const { trainSeqModel } = await import('../neural/train.js');

@@ -3,6 +3,7 @@ import { DECAYS } from '../core/session/decay.js';
 import { fitLlmSeqSim, LLMSEQSIM_DEFAULTS, type LlmSeqSimConfig } from './llmseqsim.js';
 import { fitMostPopular, MOST_POPULAR_DEFAULTS, type MostPopularConfig } from './popularity.js';
 import { fitSknn, SKNN_DEFAULTS, type SknnConfig, type SknnVariant } from './sknn.js';
+import { tunedEmbeddingsName } from './tuned-embeddings.js';
 import type { Recommender, TrainingData } from './types.js';
 
 /**
@@ -60,6 +61,8 @@ interface ModelSpec<C extends object> {
   readonly defaults: C;
   readonly schema: z.ZodType<C>;
   readonly needsEmbeddings: boolean;
+  /** The manifest name of the embeddings the model needs for a dataset (default: the run's embeddings). */
+  readonly embeddingsFor?: (dataset: string) => string;
   readonly description: string;
   fit(data: TrainingData, config: C): Recommender;
 }
@@ -94,6 +97,15 @@ export const MODELS = {
     description: 'nearest catalog items to the session embedding (no training)',
     fit: (data: TrainingData, config: LlmSeqSimConfig) => fitLlmSeqSim(data, config),
   } satisfies ModelSpec<LlmSeqSimConfig>,
+  'llmseqsim-ft': {
+    // The objective of `train --model llmseqsim-ft` trains the last item's vector against the next item's.
+    defaults: { ...LLMSEQSIM_DEFAULTS, aggregation: 'last', similarity: 'dot' },
+    schema: llmSeqSimSchema as z.ZodType<LlmSeqSimConfig>,
+    needsEmbeddings: true,
+    embeddingsFor: tunedEmbeddingsName,
+    description: 'LLMSeqSim over the embedder fine-tuned on the training sessions (`train --model llmseqsim-ft`)',
+    fit: (data: TrainingData, config: LlmSeqSimConfig) => ({ ...fitLlmSeqSim(data, config), name: 'llmseqsim-ft' }),
+  } satisfies ModelSpec<LlmSeqSimConfig>,
 } as const;
 
 export type ModelName = keyof typeof MODELS;
@@ -120,6 +132,11 @@ export function resolveConfig(name: ModelName, partial: unknown, source: string)
 
 export function needsEmbeddings(name: ModelName): boolean {
   return MODELS[name].needsEmbeddings;
+}
+
+/** The embeddings a model must score with on `dataset`, when it names its own (else undefined: the run's). */
+export function embeddingsNameFor(name: ModelName, dataset: string): string | undefined {
+  return (MODELS[name] as ModelSpec<object>).embeddingsFor?.(dataset);
 }
 
 /** Builds a model from validated config (see resolveConfig). */
