@@ -17,6 +17,7 @@ import { loadDataset } from '../src/node/dataset-files.js';
 import { ROOT } from '../src/node/paths.js';
 import { fmt, formatTable } from '../src/node/table.js';
 import { initTfjs } from '../src/node/tfjs-setup.js';
+import { vectorsForModel } from '../src/node/model-embeddings.js';
 import { fitModel, MODEL_NAMES, type ModelName, resolveConfig } from '../src/recommenders/registry.js';
 import type { Recommender } from '../src/recommenders/types.js';
 import type { EvalCases } from '../src/core/dataset/types.js';
@@ -74,11 +75,12 @@ for (const v of variants) {
   const best = readBestConfig(DATASET, v.model);
   const config = resolveConfig(v.model, best?.config, 'bench');
   const t0 = performance.now();
-  const r = runModel(p, v.model, config, p.split.train, p.split.test, embeddings);
+  const vectors = vectorsForModel(DATASET, dataset.catalog, v.model, embeddings);
+  const r = runModel(p, v.model, config, p.split.train, p.split.test, vectors);
   const total = (performance.now() - t0) / 1000;
 
   // Live latency: one session at a time, as the app scores a changed session.
-  const m = fitModel(v.model, { train: p.split.train, nItems: dataset.catalog.ids.length, embeddings, dotKernel: p.dotKernel }, config);
+  const m = fitModel(v.model, { train: p.split.train, nItems: dataset.catalog.ids.length, embeddings: vectors, dotKernel: p.dotKernel }, config);
   const lat = liveLatency(m, p.split.test);
   m.dispose?.();
   rows.push({
