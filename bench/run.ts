@@ -67,7 +67,7 @@ const variants: { model: string; kernel: 'js' | 'tfjs' }[] = models.flatMap((mod
 
 for (const v of variants) {
   const p = v.kernel === 'js' ? makeProtocol(dataset, { dotKernel: jsDotKernel }) : ws.protocol;
-  const ctx = { ...contextOn(ws, p.split.train), ...(v.kernel === 'js' ? { dotKernel: jsDotKernel } : {}) };
+  const ctx = { ...contextOn(ws, p.split.train, v.model), ...(v.kernel === 'js' ? { dotKernel: jsDotKernel } : {}) };
   const { config } = await chooseConfig(DATASET, v.model);
   const t0 = performance.now();
   const r = runModel(p, v.model, config, ctx, p.split.test);

@@ -57,10 +57,10 @@ function modelName(v: string): string {
 }
 
 function splitChoice(v: string): SplitChoice {
-  if (v === 'test') return 'test';
+  if (v === 'test' || v === 'cold') return v;
   const n = Number(v);
   if (n === 1 || n === 2 || n === 3) return n;
-  throw new InvalidArgumentError('must be "test" or a validation fold 1, 2 or 3');
+  throw new InvalidArgumentError('must be "test", "cold" or a validation fold 1, 2 or 3');
 }
 
 function metricsTable(rows: { label: string; metrics: MetricValues }[], cutoffs: readonly number[]): string {
@@ -177,7 +177,7 @@ program
   .option('--models <names>', 'several models, comma-separated (or "all": every model the dataset can serve)')
   .option('--config <file>', 'JSON config for --model (partial; merged over the defaults)')
   .option('--recs <file>', 'score an external recommendation file {"<session_id>": [item_id, ...]}')
-  .option('--split <split>', 'test, or validation fold 1, 2 or 3', splitChoice, 'test' as SplitChoice)
+  .option('--split <split>', 'test, cold (test sessions whose last item is untrained), or validation fold 1, 2 or 3', splitChoice, 'test' as SplitChoice)
   .option('--embeddings <name>', 'which embeddings in the manifest (default: the first)')
   .option('--json <out>', 'write {"sessions": n, "metrics": {...}, "ci": {...}} (one model or --recs)')
   .option('--baseline <name>', 'paired test of each model against this one (evaluated too; its result goes under "baseline" in --json)', modelName)
@@ -319,9 +319,9 @@ program
 
 program
   .command('train')
-  .description('train a sequential model (BERT4Rec, SASRec, GRU4Rec and their LLM-initialised twins) with early stopping on inner validation')
+  .description('train a sequential model (BERT4Rec, SASRec, GRU4Rec and their LLM-initialised twins) or fine-tune the embedder (llmseqsim-ft), with early stopping on inner validation')
   .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
-  .requiredOption('--model <name>', CATALOGUE.filter((m) => m.trained).map((m) => m.name).join(', '), modelName)
+  .requiredOption('--model <name>', CATALOGUE.filter((m) => m.trainer).map((m) => m.name).join(', '), modelName)
   .option('--config <file>', 'JSON config (partial; merged over the model\'s defaults)')
   .option('--epochs <n>', 'at most this many epochs', positiveInt)
   .option('--permute', 'control run: shuffle the LLM embeddings across items before initialising')
@@ -333,6 +333,11 @@ program
   .option('--quiet', 'no progress bar')
   .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nAt the end writes public/models/<dataset>/<name>/model.json + weights.bin (the best epoch) and train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics of the shipped weights), and lists the model in manifest.json.')
   .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean }) => {
+    if (modelEntry(o.model).trainer === 'embedder') {
+      const { trainEmbedderCommand } = await import('./train-embedder.js');
+      const { readJsonFile } = await import('./json-file.js');
+      return trainEmbedderCommand({ dataset: o.dataset, config: o.config ? readJsonFile(o.config) : {}, configFile: o.config, epochs: o.epochs, quiet: o.quiet, out, info });
+    }
     let bar: Progress = progressBar('training', 1, true);
     let lastVal = '';
     const r = await trainModel(

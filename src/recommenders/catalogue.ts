@@ -9,6 +9,7 @@ import { embeddingEnsemble, llmSeqSimPopularity, llmSeqSimSequential, sessionPop
 import { fitLlmSeqSim, LLMSEQSIM_DEFAULTS, LlmSeqSimConfig } from './llmseqsim.js';
 import { fitMostPopular, MOST_POPULAR_DEFAULTS, MostPopularConfig } from './popularity.js';
 import { fitSknn, SKNN_DEFAULTS, SknnConfig, type SknnVariant } from './sknn.js';
+import { tunedEmbeddingsName } from './tuned-embeddings.js';
 import type { Recommender, TrainingData } from './types.js';
 
 /**
@@ -50,6 +51,10 @@ export interface ModelEntry<S extends z.ZodType<object> = z.ZodType<object>> {
   readonly tuning: Tuning;
   /** Trained models: the config is the training config (`cli train --config`), fixed once trained. */
   readonly trained?: boolean;
+  /** What `cli train --model <name>` trains: the sequential model's weights, or a fine-tuned embedder. */
+  readonly trainer?: 'sequential' | 'embedder';
+  /** The item embeddings the model scores with, by their manifest name (default: the dataset's first). */
+  readonly embeddings?: (dataset: string) => string;
   build(ctx: BuildContext, config: z.infer<S>): Recommender;
 }
 
@@ -135,6 +140,26 @@ const llmseqsim = entry({
   build: (ctx, config) => fitLlmSeqSim(ctx, config),
 });
 
+/** LLMSeqSim over the embedder fine-tuned on the dataset's sessions (src/neural/embedder-ft.ts). */
+const llmseqsimFt = entry({
+  name: 'llmseqsim-ft',
+  label: 'LLMSeqSim-FT',
+  family: 'session',
+  description: 'LLMSeqSim over the embedder fine-tuned on the training sessions (a text model: embeds any title)',
+  needs: ['embeddings', 'backend'],
+  startup: 'after',
+  schema: LlmSeqSimConfig,
+  // The query its contrastive objective trains: the last item's vector, dot product.
+  defaults: { ...LLMSEQSIM_DEFAULTS, aggregation: 'last', similarity: 'dot' },
+  trainer: 'embedder',
+  embeddings: tunedEmbeddingsName,
+  tuning: {
+    on: 'none',
+    why: "its embedder trained on every training session, the folds' validation sessions included: a search there would choose on sessions it learned from; the embedder's settings are chosen on its inner validation set by `train --model llmseqsim-ft`",
+  },
+  build: (ctx, config) => ({ ...fitLlmSeqSim(ctx, config), name: 'llmseqsim-ft' }),
+});
+
 // --- trained sequential models ----------------------------------------------------------------
 
 const SEQUENTIAL = [
@@ -171,6 +196,7 @@ const sequential = SEQUENTIAL.map(([name, label, description]) =>
     schema: SeqTrainConfig,
     defaults: SEQ_PRESETS[name],
     trained: true,
+    trainer: 'sequential' as const,
     tuning: { on: 'none', why: 'a trained model is tuned through its training: `train --config` with early stopping on its inner validation set' },
     build: (ctx, config) => buildTrained(ctx, name, config),
   }),
@@ -277,6 +303,7 @@ const llmSeqSimPopularityEntry = entry({
 /** Every model, in the order tables and the app show them. */
 export const CATALOGUE: readonly ModelEntry[] = [
   llmseqsim,
+  llmseqsimFt,
   ...sequential,
   embeddingEnsembleEntry,
   llmSeqSimSequentialEntry,

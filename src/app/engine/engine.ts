@@ -25,6 +25,8 @@ export class Engine {
   private trained = new Map<string, TrainedFiles>();
   private readonly trainedProblems = new Map<string, string>();
   private trainedLoaded = false;
+  /** Item embeddings some models name for themselves (e.g. llmseqsim-ft's tuned vectors), by manifest name. */
+  private named = new Map<string, DenseMatrix>();
   private readonly listed: ReadonlySet<string>;
 
   constructor(readonly artifacts: LoadedArtifacts) {
@@ -55,9 +57,12 @@ export class Engine {
     return m.trained ? m.name : (config as { sequential?: string }).sequential;
   }
 
-  /** The models the app shows for this catalog, in the catalogue's order (trained ones only if the manifest lists them). */
+  /** The models the app shows for this catalog, in the catalogue's order (trained ones, or ones with their own embeddings, only if the manifest lists them). */
   private shown(): ModelEntry[] {
+    const dataset = this.artifacts.manifest.dataset;
     return CATALOGUE.filter((m) => {
+      const own = m.embeddings?.(dataset);
+      if (own && !this.artifacts.manifest.embeddings.some((e) => e.name === own)) return false;
       if (!m.needs.includes('weights')) return true;
       const seq = this.trainedNeeded(m, this.configFor(m).config);
       return seq !== undefined && this.listed.has(seq);
@@ -65,8 +70,9 @@ export class Engine {
   }
 
   /** The downloaded trained models' files (and the problems of those that failed to load). */
-  setTrained(files: readonly TrainedFiles[], problems: readonly ArtifactProblem[]): void {
+  setTrained(files: readonly TrainedFiles[], problems: readonly ArtifactProblem[], named: ReadonlyMap<string, DenseMatrix> = new Map()): void {
     this.trained = new Map(files.map((f) => [f.entry.name, f]));
+    this.named = new Map(named);
     this.trainedLoaded = true;
     for (const e of this.artifacts.manifest.sequentialModels ?? []) {
       const p = problems.find((x) => x.file.startsWith(`${e.name}/`));
@@ -81,7 +87,14 @@ export class Engine {
     if (m.needs.includes('sessions') && !split) {
       reasons.push(sessionsNote ?? problems.find((p) => p.file.includes('sessions'))?.message ?? 'no sessions file');
     }
-    if (m.needs.includes('embeddings') && !embeddings) reasons.push(problems.find((p) => p.file.includes('embeddings'))?.message ?? 'no embeddings');
+    const own = m.embeddings?.(this.artifacts.manifest.dataset);
+    if (own) {
+      const entry = this.artifacts.manifest.embeddings.find((e) => e.name === own);
+      const v = this.named.get(own);
+      if (entry && problems.some((p) => p.file === entry.file)) reasons.push(problems.find((p) => p.file === entry.file)!.message);
+      else if (!v) return this.trainedLoaded ? `its embeddings ${own} did not load` : 'loading';
+      else if (v.rows !== ids.length) reasons.push(`its embeddings ${own} cover ${v.rows} items; this catalog has ${ids.length}`);
+    } else if (m.needs.includes('embeddings') && !embeddings) reasons.push(problems.find((p) => p.file.includes('embeddings'))?.message ?? 'no embeddings');
     const seq = this.trainedNeeded(m, config);
     if (seq) {
       const entry = this.artifacts.manifest.sequentialModels?.find((e) => e.name === seq);
@@ -103,9 +116,9 @@ export class Engine {
       case 'first':
         return m.startup === 'first';
       case 'rest':
-        return m.startup !== 'first' && !m.needs.includes('weights');
+        return m.startup !== 'first' && !m.needs.includes('weights') && !m.embeddings;
       case 'trained':
-        return m.needs.includes('weights') && this.trainedLoaded;
+        return (m.needs.includes('weights') || m.embeddings !== undefined) && this.trainedLoaded;
     }
   }
 
@@ -126,7 +139,9 @@ export class Engine {
         continue;
       }
       try {
-        const model = m.build({ train: split?.train ?? NO_SESSIONS, nItems: ids.length, embeddings: embeddings?.vectors, dotKernel, trained: this.trained }, config);
+        const own = m.embeddings?.(this.artifacts.manifest.dataset);
+        const vectors = own ? this.named.get(own) : embeddings?.vectors;
+        const model = m.build({ train: split?.train ?? NO_SESSIONS, nItems: ids.length, embeddings: vectors, dotKernel, trained: this.trained }, config);
         this.models.set(m.name, model);
         this.statuses.set(m.name, { ...base, available: true, ...(note ? { note } : {}) });
       } catch (e) {

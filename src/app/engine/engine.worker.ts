@@ -2,8 +2,19 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { type ArtifactProblem, httpReader, loadAllTrained, loadArtifacts, type LoadedArtifacts, type TrainedFiles } from '../../core/artifacts/loader.js';
-import { denseMatrix } from '../../core/vectors/matrix.js';
+import {
+  type ArtifactProblem,
+  type ArtifactReader,
+  httpReader,
+  loadAllTrained,
+  loadArtifacts,
+  type LoadedArtifacts,
+  loadItemEmbeddings,
+  problemOf,
+  type TrainedFiles,
+} from '../../core/artifacts/loader.js';
+import { type DenseMatrix, denseMatrix } from '../../core/vectors/matrix.js';
+import { CATALOGUE } from '../../recommenders/catalogue.js';
 import { tfjsDotKernel } from '../../tfjs/dot-kernel.js';
 import { destroyDevice, deviceLost, selectBackend } from './backend.js';
 import { Engine } from './engine.js';
@@ -24,6 +35,28 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
 }
 
+/** What loads after the first recommendation: the trained models' files and the embeddings models name for themselves. */
+interface Extras {
+  readonly files: TrainedFiles[];
+  readonly problems: ArtifactProblem[];
+  readonly named: ReadonlyMap<string, DenseMatrix>;
+}
+
+async function loadExtras(read: ArtifactReader, a: LoadedArtifacts): Promise<Extras> {
+  const { files, problems } = await loadAllTrained(read, a.manifest, a.ids.length);
+  const named = new Map<string, DenseMatrix>();
+  const wanted = new Set(CATALOGUE.map((m) => m.embeddings?.(a.manifest.dataset)).filter((n): n is string => n !== undefined));
+  for (const entry of a.manifest.embeddings.slice(1)) {
+    if (!wanted.has(entry.name)) continue;
+    try {
+      named.set(entry.name, (await loadItemEmbeddings(read, a.manifest, a.ids.length, entry.name)).vectors);
+    } catch (e) {
+      problems.push(problemOf(entry.file, e));
+    }
+  }
+  return { files, problems, named };
+}
+
 type CatalogMessage = Extract<ToWorker, { type: 'useEmbeddings' | 'useCatalog' | 'restoreCatalog' | 'addItem' }>;
 
 class ScoringWorker {
@@ -41,7 +74,7 @@ class ScoringWorker {
   /** The models not needed for the first recommendation are built right after it. */
   private restPending = false;
   /** The trained models download in the background after the first artifacts. */
-  private trained: Promise<{ files: TrainedFiles[]; problems: ArtifactProblem[] }> = Promise.resolve({ files: [], problems: [] });
+  private trained: Promise<Extras> = Promise.resolve({ files: [], problems: [], named: new Map() });
 
   enqueue(task: () => Promise<void>): void {
     this.queue = this.queue.then(task).catch((e: unknown) => post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) }));
@@ -50,7 +83,7 @@ class ScoringWorker {
   /** Hands the downloaded trained models to the engine (waiting for the download if needed). */
   private async withTrained(e: Engine): Promise<ArtifactProblem[]> {
     const s = await this.trained;
-    e.setTrained(s.files, s.problems);
+    e.setTrained(s.files, s.problems, s.named);
     return s.problems;
   }
 
@@ -177,7 +210,7 @@ class ScoringWorker {
         const [artifacts] = await Promise.all([loadArtifacts(read, (m) => post({ type: 'progress', message: m })), this.useBackend(this.requested)]);
         post({ type: 'progress', message: 'Indexing the models' });
         this.original = artifacts;
-        this.trained = loadAllTrained(read, artifacts.manifest, artifacts.ids.length);
+        this.trained = loadExtras(read, artifacts);
         this.catalogName = artifacts.manifest.dataset;
         this.embeddingsSource = artifacts.embeddings ? `precomputed ${artifacts.embeddings.name} (CLI)` : 'none';
         this.engine = new Engine(artifacts);

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { TrainedFiles } from '../../core/artifacts/loader.js';
 import type { SeqModelEntry } from '../../core/artifacts/manifest.js';
+import { coldStartCases, describeColdStart } from '../../core/dataset/cold-start.js';
 import type { Dataset, EvalCases, SessionSet } from '../../core/dataset/types.js';
 import { InputError } from '../../core/errors.js';
 import type { MetricValues } from '../../core/metrics/metrics.js';
@@ -25,6 +26,8 @@ export interface Workspace {
   readonly embeddings?: DenseMatrix;
   /** e.g. "potion-base-4M-int8 (128-d int8, transformers.js)". */
   readonly embeddingsLabel?: string;
+  /** Models that score with their own named embeddings (e.g. llmseqsim-ft's tuned vectors). */
+  readonly modelEmbeddings: ReadonlyMap<string, DenseMatrix>;
   readonly trained: ReadonlyMap<string, TrainedFiles>;
   readonly dotKernel?: DotKernelFactory;
   /** The tfjs backend in use, when a model needs one. */
@@ -32,7 +35,7 @@ export interface Workspace {
   readonly notes: readonly string[];
 }
 
-export type SplitChoice = 'test' | 1 | 2 | 3;
+export type SplitChoice = 'test' | 'cold' | 1 | 2 | 3;
 
 /** Opens a dataset and loads what `models` need. */
 export async function openWorkspace(name: string, models: readonly string[], opts: { embeddings?: string } = {}): Promise<Workspace> {
@@ -60,18 +63,36 @@ export async function openWorkspace(name: string, models: readonly string[], opt
     embeddings = e.vectors;
     embeddingsLabel = `${e.entry.name} (${e.entry.dim}-d ${e.entry.dtype}, ${e.entry.provider})`;
   }
+  const modelEmbeddings = new Map<string, DenseMatrix>();
+  for (const m of models) {
+    const own = modelEntry(m).embeddings?.(name);
+    if (!own) continue;
+    try {
+      modelEmbeddings.set(m, (await loadEmbeddings(name, dataset.catalog, own)).vectors);
+    } catch (e) {
+      if (e instanceof InputError && /no embeddings named/.test(e.message)) {
+        throw new InputError(e.file, `has no embeddings named "${own}": ${m} needs them; run \`npm run cli -- train --dataset ${name} --model ${m}\``);
+      }
+      throw e;
+    }
+  }
   const trained = any('weights') ? await loadTrainedFiles(name, dataset.catalog.ids.length) : new Map<string, TrainedFiles>();
-  return { name, dataset, protocol: makeProtocol(dataset, dotKernel ? { dotKernel } : {}), embeddings, embeddingsLabel, trained, dotKernel, backend, notes };
+  return { name, dataset, protocol: makeProtocol(dataset, dotKernel ? { dotKernel } : {}), embeddings, embeddingsLabel, modelEmbeddings, trained, dotKernel, backend, notes };
 }
 
-/** The build context on a set of training sessions. */
-export function contextOn(ws: Workspace, train: SessionSet): BuildContext {
-  return { train, nItems: ws.dataset.catalog.ids.length, embeddings: ws.embeddings, dotKernel: ws.dotKernel, trained: ws.trained };
+/** The build context of a model on a set of training sessions (with the model's own embeddings if it names them). */
+export function contextOn(ws: Workspace, train: SessionSet, model?: string): BuildContext {
+  const embeddings = (model && ws.modelEmbeddings.get(model)) || ws.embeddings;
+  return { train, nItems: ws.dataset.catalog.ids.length, embeddings, dotKernel: ws.dotKernel, trained: ws.trained };
 }
 
 /** Training sessions and cases of the test split or a validation fold. */
 export function casesFor(p: Protocol, split: SplitChoice): { train: SessionSet; cases: EvalCases; label: string } {
   if (split === 'test') return { train: p.split.train, cases: p.split.test, label: 'test split' };
+  if (split === 'cold') {
+    const c = coldStartCases(p.split, p.dataset.catalog.ids.length);
+    return { train: p.split.train, cases: c.cases, label: `cold-start split (${describeColdStart(c.stats)})` };
+  }
   const f = p.folds[split - 1];
   return { train: f.train, cases: f.validation, label: `validation fold ${split}` };
 }

@@ -51,11 +51,11 @@ export async function evaluateModels(o: EvaluateOptions): Promise<EvaluateResult
   const runs: ModelRun[] = [];
   for (const model of models) {
     const entry = modelEntry(model);
-    if (split !== 'test' && entry.needs.includes('weights')) {
+    if (split !== 'test' && split !== 'cold' && entry.needs.includes('weights')) {
       throw new RangeError(`${model} uses a model trained on the whole training split, which contains the validation folds: evaluate it on the test split`);
     }
     const chosen = await chooseConfig(o.dataset, model, model === o.models[0] ? o.configFile : undefined);
-    const r = runModel(ws.protocol, model, chosen.config, contextOn(ws, train), cases, o.onProgress ? (d, t) => o.onProgress!(model, d, t) : undefined);
+    const r = runModel(ws.protocol, model, chosen.config, contextOn(ws, train, model), cases, o.onProgress ? (d, t) => o.onProgress!(model, d, t) : undefined);
     runs.push({
       model,
       config: chosen.config as Record<string, unknown>,

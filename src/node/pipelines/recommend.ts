@@ -30,7 +30,7 @@ export async function recommendSession(o: RecommendOptions): Promise<{ model: st
   });
   if (session.length === 0) throw new InputError('--items', 'give at least one item id');
   const chosen = await chooseConfig(o.dataset, o.model);
-  const model = buildModel(o.model, contextOn(ws, ws.protocol.split.train), chosen.config);
+  const model = buildModel(o.model, contextOn(ws, ws.protocol.split.train, o.model), chosen.config);
   try {
     const r = model.recommendAsync ? await model.recommendAsync(session, o.k, true) : model.recommend(session, o.k, true);
     const items: Recommendation[] = [];

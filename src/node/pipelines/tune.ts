@@ -68,7 +68,7 @@ export async function tuneModel(o: TuneOptions): Promise<TuneResult> {
   let done = 0;
   const ranked = configs.map((config, i) => {
     const perSet = sets[i].map((s) => {
-      const r = runModel(ws.protocol, o.model, config, contextOn(ws, s.train), s.cases);
+      const r = runModel(ws.protocol, o.model, config, contextOn(ws, s.train, o.model), s.cases);
       o.onProgress?.(++done, total);
       return r.metrics;
     });
