@@ -12,11 +12,16 @@ export interface CsvTable {
   readonly rows: readonly CsvRow[];
 }
 
+/** `tab`: tab-separated with no quoting (RecBole's atomic files). */
+export interface CsvOptions {
+  readonly format?: 'csv' | 'tab';
+}
+
 /**
  * Parses RFC 4180 CSV text (quoted fields may hold commas, quotes and newlines) with csv-parse.
  * Errors name the file and line. `required` columns must be present in the header.
  */
-export function parseCsv(text: string, file: string, required: readonly string[]): CsvTable {
+export function parseCsv(text: string, file: string, required: readonly string[], options: CsvOptions = {}): CsvTable {
   if (text.trim().length === 0) throw new InputError(file, 'the file is empty (expected a header line)', 1);
   let records: { record: string[]; info: { lines: number } }[];
   try {
@@ -25,6 +30,7 @@ export function parseCsv(text: string, file: string, required: readonly string[]
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
+      ...(options.format === 'tab' ? { delimiter: '\t', quote: false } : {}),
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     const err = e as { message?: string; lines?: number };
