@@ -56,3 +56,12 @@ test('the default model is the best by validation NDCG@20', async ({ page }) => 
   const best = scored.reduce((a, b) => (b.v > a.v ? b : a));
   expect(chosen).toBe(best.name);
 });
+
+test('addItem embeds a new title locally and LLMSeqSim recommends it at once (cold start)', async ({ page }) => {
+  // The session: item 0, "Eucerin Original Healing Soothing Repair Creme, 16-Ounce Jars (Pack of 2)".
+  const title = 'Eucerin Original Healing Soothing Repair Creme, 16-Ounce Jar';
+  await page.goto(`/library-demo.html?session=0&model=llmseqsim&add=${encodeURIComponent(title)}`);
+  await expect(page.locator('#status')).toHaveAttribute('data-model', 'llmseqsim', { timeout: 60_000 });
+  await expect(page.locator('[data-testid=rec][data-id="1000000"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid=rec][data-id="1000000"]')).toContainText(title);
+});

@@ -3,7 +3,7 @@ import { createRecommender, RecommenderError } from 'llmseqrec';
 /**
  * The README's "Use it in your shop" example on a plain page (no React): it imports only the
  * package entry. `?dataset=` picks the artifacts folder, `?session=` the item ids (comma-separated),
- * `?model=` a model. The e2e test reads the DOM this writes.
+ * `?model=` a model, `?add=<title>` adds a new item (id 1000000) first. The e2e test reads the DOM this writes.
  */
 const params = new URLSearchParams(location.search);
 const dataset = params.get('dataset') ?? 'beauty';
@@ -18,7 +18,9 @@ function li(parent: HTMLElement, text: string, attrs: Record<string, string>): v
 }
 
 try {
-  const rec = await createRecommender({ baseUrl: `/models/${dataset}/` });
+  const added = params.get('add');
+  const rec = await createRecommender({ baseUrl: `/models/${dataset}/`, localEmbeddings: added !== null });
+  if (added !== null) await rec.addItem({ id: 1_000_000, title: added });
   const result = await rec.recommend(session, { k: 10, explain: true, ...(params.get('model') ? { model: params.get('model')! } : {}) });
   for (const item of result.items) {
     li(document.getElementById('recs')!, `${item.title} (${item.score.toFixed(3)})${item.because ? ` because you viewed ${item.because.title}` : ''}`, {
