@@ -36,6 +36,8 @@ export default defineConfig({
   plugins: [runtimeFilesNotInlined()],
   resolve: { alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
   publicDir: false,
+  // Worker and WASM URLs relative to the bundle (import.meta.url), wherever the shop serves it.
+  base: './',
   worker: { format: 'es', plugins: () => [runtimeFilesNotInlined()] },
   build: {
     target: 'es2022',
