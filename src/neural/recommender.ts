@@ -1,3 +1,4 @@
+import { getBackend } from '@tensorflow/tfjs-core';
 import type { EvalCases } from '../core/dataset/types.js';
 import type { RecLists } from '../core/metrics/metrics.js';
 import { topKInto } from '../core/vectors/topk.js';
@@ -22,7 +23,9 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
   /**
    * "Because": leave-one-out attribution. The session is scored once more without each of its
    * items (one batched call); a recommendation is explained by the item whose removal lowers
-   * its score the most. One item: that item.
+   * its score the most. One item: that item. Not on WebGL/WebGPU: there every new tensor shape
+   * compiles shaders (the m leave-one-out prompts are a new shape per session length), which
+   * made the first recommendations on SwiftShader's WebGPU take over 30 s.
    */
   async function explainBy(session: Int32Array, items: Int32Array, sync: boolean): Promise<Int32Array> {
     const because = new Int32Array(items.length).fill(-1);
@@ -82,7 +85,8 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
       } finally {
         t.dispose();
       }
-      return explain ? { items, scores, because: await explainBy(session, items, false) } : { items, scores };
+      const gpu = getBackend() === 'webgl' || getBackend() === 'webgpu';
+      return explain && !gpu ? { items, scores, because: await explainBy(session, items, false) } : { items, scores };
     },
     recommendBatch(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists {
       const total = cases.targets.length;
