@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { cspMetaValue, securityHeaders } from './src/security/csp.js';
 
@@ -23,8 +24,20 @@ export default defineConfig({
   plugins: [contentSecurityPolicy()],
   esbuild: { jsx: 'automatic' },
   // csv-parse's Node build needs Buffer; its browser build bundles what it needs.
-  resolve: { alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
-  build: { target: 'es2022', outDir: 'dist', sourcemap: true },
+  resolve: {
+    alias: [
+      { find: 'csv-parse/sync', replacement: 'csv-parse/browser/esm/sync' },
+      // The storefront and the library demo page import the package by its name, as a shop would.
+      { find: /^llmseqrec\/react$/, replacement: resolve(import.meta.dirname, 'src/lib/react-entry.ts') },
+      { find: /^llmseqrec$/, replacement: resolve(import.meta.dirname, 'src/lib/index.ts') },
+    ],
+  },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    sourcemap: true,
+    rollupOptions: { input: { main: resolve(import.meta.dirname, 'index.html'), library: resolve(import.meta.dirname, 'library-demo.html') } },
+  },
   // The scoring worker imports tfjs backends on demand, which needs module workers.
   worker: { format: 'es' },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: securityHeaders() },

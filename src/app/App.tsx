@@ -7,12 +7,12 @@ import { EvaluationView } from './components/EvaluationView.js';
 import { useEmbedder } from './embed/useEmbedder.js';
 import { Recommendations } from './components/Recommendations.js';
 import { SessionPanel } from './components/SessionPanel.js';
+import type { DatasetChoice } from './datasets.js';
+import { modelsBaseUrl } from './datasets.js';
 import type { BackendChoice } from './engine/messages.js';
 import { loadBackendChoice, loadSession, saveBackendChoice, saveSession, takeStorageNotes } from './storage.js';
 import { useEngine } from './useEngine.js';
 
-const DATASET = 'beauty';
-export const BASE_URL = `${import.meta.env.BASE_URL}models/${DATASET}/`;
 const K = 10;
 
 /** A test session loaded from the dataset: what the shopper actually added next. */
@@ -28,7 +28,9 @@ export interface CatalogIdentity {
   readonly ids: readonly string[];
 }
 
-export function App() {
+export function App({ dataset, datasets, onDataset }: { dataset: string; datasets: readonly DatasetChoice[]; onDataset: (name: string) => void }) {
+  const BASE_URL = modelsBaseUrl(dataset);
+  const DATASET = dataset;
   const [tab, setTab] = useState<'recommend' | 'evaluation'>('recommend');
   const [backendChoice, setBackendChoice] = useState<BackendChoice>(loadBackendChoice);
   const { state, recommend, switchBackend, loseDevice, send, nearest } = useEngine(BASE_URL, backendChoice);
@@ -123,6 +125,17 @@ export function App() {
             Evaluation
           </button>
         </nav>
+        <label>
+          Dataset{' '}
+          <select data-testid="dataset-picker" value={dataset} onChange={(e) => onDataset(e.target.value)}>
+            {datasets.map((d) => (
+              <option key={d.name} value={d.name}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <a href="#/shop">Shop view</a>
         <BackendBar backend={state.backend} choice={backendChoice} onChoose={chooseBackend} roundTripMs={state.lastRoundTripMs} />
       </header>
 

@@ -1,16 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App, BASE_URL } from './App.js';
+import { loadDataset, modelsBaseUrl } from './datasets.js';
+import { Root } from './Root.js';
 import { loadBackendChoice } from './storage.js';
 import { startEngineEarly } from './useEngine.js';
 import './styles.css';
 
-startEngineEarly(BASE_URL, loadBackendChoice());
+// The research page's worker starts before React renders; the storefront starts its own
+// through the library.
+if (!location.hash.startsWith('#/shop')) startEngineEarly(modelsBaseUrl(loadDataset()), loadBackendChoice());
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <Root />
   </StrictMode>,
 );

@@ -1,4 +1,4 @@
-import { chainFolds, type Fold, temporalSplit, type TemporalSplit } from '../core/dataset/split.js';
+import { chainFolds, describeSplitRule, type Fold, type SplitRule, splitRuleFor, temporalSplit, type TemporalSplit } from '../core/dataset/split.js';
 import type { Dataset, EvalCases } from '../core/dataset/types.js';
 import { evaluateAt, type MetricValues, popularityStats, type PopularityStats, type RecLists } from '../core/metrics/metrics.js';
 import type { DotKernelFactory } from '../core/vectors/matrix.js';
@@ -11,6 +11,10 @@ import { sessionScores } from './uncertainty.js';
 export interface Protocol {
   readonly dataset: Dataset;
   readonly split: TemporalSplit;
+  /** Temporal, or a seeded random split for a dataset without timestamps. */
+  readonly splitRule: SplitRule;
+  /** One sentence saying how the test split was chosen. */
+  readonly splitDescription: string;
   readonly folds: readonly Fold[];
   readonly popularity: PopularityStats;
   readonly cutoffs: readonly number[];
@@ -22,13 +26,17 @@ export const TEST_FRACTION = 0.2;
 export const N_FOLDS = 3;
 export const CUTOFFS = [10, 20] as const;
 
-export function makeProtocol(dataset: Dataset, options: { dotKernel?: DotKernelFactory } = {}): Protocol {
+/** `splitSeed`: the seed of the random split of a dataset without timestamps (default RANDOM_SPLIT_SEED). */
+export function makeProtocol(dataset: Dataset, options: { dotKernel?: DotKernelFactory; splitSeed?: number } = {}): Protocol {
   const nItems = dataset.catalog.ids.length;
-  const split = temporalSplit(dataset.sessions, nItems, TEST_FRACTION);
+  const splitRule = splitRuleFor(dataset.order, options.splitSeed);
+  const split = temporalSplit(dataset.sessions, nItems, TEST_FRACTION, splitRule);
   return {
     dataset,
     split,
-    folds: chainFolds(split.train, nItems, N_FOLDS),
+    splitRule,
+    splitDescription: describeSplitRule(splitRule, TEST_FRACTION),
+    folds: chainFolds(split.train, nItems, N_FOLDS, splitRule),
     popularity: popularityStats(dataset.sessions.items, nItems),
     cutoffs: CUTOFFS,
     ...(options.dotKernel ? { dotKernel: options.dotKernel } : {}),

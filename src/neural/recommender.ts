@@ -1,3 +1,4 @@
+import { getBackend } from '@tensorflow/tfjs-core';
 import type { EvalCases } from '../core/dataset/types.js';
 import type { RecLists } from '../core/metrics/metrics.js';
 import { topKInto } from '../core/vectors/topk.js';
@@ -19,6 +20,44 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
     topKInto(row, k, out, scores, offset);
   }
 
+  /**
+   * "Because": leave-one-out attribution. The session is scored once more without each of its
+   * items (one batched call); a recommendation is explained by the item whose removal lowers
+   * its score the most. One item: that item. Not on WebGL/WebGPU: there every new tensor shape
+   * compiles shaders (the m leave-one-out prompts are a new shape per session length), which
+   * made the first recommendations on SwiftShader's WebGPU take over 30 s.
+   */
+  async function explainBy(session: Int32Array, items: Int32Array, sync: boolean): Promise<Int32Array> {
+    const because = new Int32Array(items.length).fill(-1);
+    const m = session.length;
+    if (m === 1) {
+      items.forEach((it, j) => (because[j] = it >= 0 ? session[0] : -1));
+      return because;
+    }
+    const prompts = Array.from({ length: m }, (_, j) => Int32Array.from([...session.subarray(0, j), ...session.subarray(j + 1)]));
+    const t = model.scorePrompts(prompts);
+    let data: Float32Array;
+    try {
+      data = (sync ? t.dataSync() : await t.data()) as Float32Array;
+    } finally {
+      t.dispose();
+    }
+    items.forEach((it, r) => {
+      if (it < 0) return;
+      let best = -1;
+      let lowest = Infinity;
+      for (let j = 0; j < m; j++) {
+        const v = data[j * n + it];
+        if (v < lowest) {
+          lowest = v;
+          best = j;
+        }
+      }
+      because[r] = session[best];
+    });
+    return because;
+  }
+
   return {
     name,
     config,
@@ -34,7 +73,7 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
       return { items, scores };
     },
     /** Reads the scores back without blocking (WebGPU/WebGL readback is asynchronous). */
-    async recommendAsync(all: Int32Array, k: number): Promise<Ranked> {
+    async recommendAsync(all: Int32Array, k: number, explain = false): Promise<Ranked> {
       const items = new Int32Array(k).fill(-1);
       const scores = new Float32Array(k).fill(-Infinity);
       const session = known(all);
@@ -46,7 +85,8 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
       } finally {
         t.dispose();
       }
-      return { items, scores };
+      const gpu = getBackend() === 'webgl' || getBackend() === 'webgpu';
+      return explain && !gpu ? { items, scores, because: await explainBy(session, items, false) } : { items, scores };
     },
     recommendBatch(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists {
       const total = cases.targets.length;

@@ -8,7 +8,7 @@ import type { WeightsPrecision } from '../neural/io.js';
 import { CATALOGUE, MODEL_NAMES, modelEntry } from '../recommenders/catalogue.js';
 import { writeCatalogArtifacts } from './artifacts.js';
 import { loadDataset } from './dataset-files.js';
-import { MODELS_DIR, ROOT } from './paths.js';
+import { datasetDir, MODELS_DIR, ROOT } from './paths.js';
 import { casesFor, type SplitChoice } from './pipelines/context.js';
 import { evaluateJson, evaluateModels } from './pipelines/evaluate.js';
 import { recommendSession } from './pipelines/recommend.js';
@@ -76,9 +76,10 @@ function printSplitStats(p: Protocol): void {
   const s = p.split.stats;
   out(`dataset ${d.name}: ${d.sessions.ids.length} sessions, ${d.catalog.ids.length} items, ${d.sessions.items.length} interactions`);
   out(
-    `temporal split (test fraction 0.2): ${s.trainSessions} train sessions, ${s.testSessions} test sessions -> ` +
+    `${p.splitDescription}: ${s.trainSessions} train sessions, ${s.testSessions} test sessions -> ` +
       `${s.testCases} test cases (${s.removedTestInteractions} interactions with untrained items removed, ${s.droppedTestSessions} sessions dropped)`,
   );
+  if (p.splitRule.kind === 'position') out(`  validation folds: the same rule inside train (seeded random quarters of the train sessions, forward-chained)`);
   for (const f of p.folds) {
     out(`  validation fold ${f.index}: ${f.stats.trainSessions} train sessions, ${f.stats.testSessions} held out -> ${f.stats.testCases} cases`);
   }
@@ -118,9 +119,28 @@ program
 
 program
   .command('prepare')
-  .description('load a dataset, check it, print the split statistics and write its catalog artifact')
+  .description('load a dataset (or import your own with --from), check it, print the split statistics and write its catalog artifact')
   .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
-  .action(async (o: { dataset: string }) => {
+  .option('--from <dir>', 'import DIR into data/<name>/ first: items.csv + interactions.csv, or RecBole atomic files <name>.item + <name>.inter')
+  .option('--title-field <field>', 'RecBole: the .item field holding the title (default: the first text field named like a title or name)')
+  .addHelpText(
+    'after',
+    '\nCSV: items.csv (item_id, title; other columns kept as text fields) and interactions.csv (session_id, item_id,\n' +
+      'and timestamp or position). Without timestamps, a seeded random 20% of sessions is the test split.',
+  )
+  .action(async (o: { dataset: string; from?: string; titleField?: string }) => {
+    if (o.titleField !== undefined && o.from === undefined) throw new InvalidArgumentError('--title-field goes with --from');
+    if (o.from !== undefined) {
+      const { importDataset } = await import('./import-dataset.js');
+      const r = importDataset(o.dataset, resolve(o.from), { titleField: o.titleField });
+      out(
+        `imported ${o.from} (${r.format === 'csv' ? 'items.csv + interactions.csv' : 'RecBole atomic files'}): ${r.items} items, ${r.sessions} sessions, ` +
+          `${r.interactions} interactions, ordered by ${r.order}; title from "${r.titleField}"` +
+          `${r.extraFields.length ? `; kept fields ${r.extraFields.join(', ')}` : ''}` +
+          `${r.renumbered.items ? '; item ids renumbered (source ids kept as source_id)' : ''}${r.renumbered.sessions ? '; session ids renumbered' : ''}`,
+      );
+      out(`wrote ${relative(ROOT, join(datasetDir(o.dataset), 'items.csv.gz'))}, ${relative(ROOT, join(datasetDir(o.dataset), 'interactions.csv.gz'))}`);
+    }
     const dataset = loadDataset(o.dataset);
     const p = makeProtocol(dataset);
     printSplitStats(p);

@@ -13,6 +13,11 @@ export interface CsvTable {
   readonly rows: readonly CsvRow[];
 }
 
+/** `tab`: tab-separated with no quoting (RecBole's atomic files). */
+export interface CsvOptions {
+  readonly format?: 'csv' | 'tab';
+}
+
 /**
  * Line numbers of UTF-8 byte offsets. csv-parse reports where a record ends as a byte offset
  * (`info.bytes`) and a line count that counts CR and LF separately inside quoted fields and
@@ -54,7 +59,7 @@ const CSV_ERRORS: Partial<Record<string, string>> = {
  * Errors name the file and the line the offending record starts on. `required` columns must be
  * present in the header, and no column may appear twice in it.
  */
-export function parseCsv(text: string, file: string, required: readonly string[]): CsvTable {
+export function parseCsv(text: string, file: string, required: readonly string[], options: CsvOptions = {}): CsvTable {
   if (text.trim().length === 0) throw new InputError(file, 'the file is empty (expected a header line)', 1);
   const bytes = new TextEncoder().encode(text);
   const lines = new LineIndex(bytes);
@@ -68,6 +73,7 @@ export function parseCsv(text: string, file: string, required: readonly string[]
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
+      ...(options.format === 'tab' ? { delimiter: '\t', quote: false } : {}),
       // With info: true the callback gets { record, info }.
       on_record: ((r: { info: { bytes: number } }) => {
         lastEnd = r.info.bytes;

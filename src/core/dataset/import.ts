@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseCsv } from './csv.js';
+import { cleanTitle } from './titles.js';
 
 /**
  * A catalog imported by a user (e.g. in the browser): a CSV with an id column (`item_id` or
@@ -58,7 +59,7 @@ export function parseImportedCatalog(text: string, file: string, bytes = text.le
   let firstCutLine = 0;
   for (const row of table.rows) {
     const id = (row.cells[idCol] ?? '').trim();
-    const title = (row.cells[titleCol] ?? '').trim();
+    const title = cleanTitle(row.cells[titleCol] ?? '');
     if (row.cells.length <= Math.max(idCol, titleCol)) {
       skipped.push({ line: row.line, reason: `only ${row.cells.length} field${row.cells.length === 1 ? '' : 's'} (no ${row.cells.length <= idCol ? idName : 'title'})` });
       continue;

@@ -1,10 +1,13 @@
 import { InputError } from '../errors.js';
 import { intCell, numberCell, parseCsv } from './csv.js';
-import type { Catalog, Dataset, SessionSet } from './types.js';
+import { cleanTitle } from './titles.js';
+import type { Catalog, Dataset, InteractionOrder, SessionSet } from './types.js';
 
 /**
  * Builds the catalog from `items.csv` text: columns `item_id,title` (others, e.g. `asin`,
- * are kept only for ordering ties). Item ids must be unique integers.
+ * are kept only for ordering ties). Item ids must be unique integers. Titles are cleaned
+ * here (HTML entities decoded, whitespace collapsed: `cleanTitle`), the one place every
+ * dataset passes through.
  */
 export function parseCatalog(text: string, file: string): { catalog: Catalog; tieKeys: string[] } {
   const table = parseCsv(text, file, ['item_id', 'title']);
@@ -23,7 +26,7 @@ export function parseCatalog(text: string, file: string): { catalog: Catalog; ti
     if (seen !== undefined) throw new InputError(file, `duplicate item_id ${id} (first seen on line ${seen})`, row.line);
     firstLine.set(id, row.line);
     ids[i] = id;
-    titles[i] = (row.cells[titleCol] ?? '').trim();
+    titles[i] = cleanTitle(row.cells[titleCol] ?? '');
     tieKeys[i] = asinCol >= 0 ? (row.cells[asinCol] ?? '') : String(id).padStart(11, '0');
     indexOf.set(id, i);
   });
@@ -31,15 +34,34 @@ export function parseCatalog(text: string, file: string): { catalog: Catalog; ti
 }
 
 /**
- * Builds time-ordered sessions from `interactions.csv` text: columns
- * `session_id,item_id,timestamp`. Within a session, items are ordered by timestamp, ties by
- * the item's tie key (the ASIN for Beauty, as the files are sorted); sessions by id ascending.
+ * Builds ordered sessions from `interactions.csv` text: columns `session_id,item_id` and
+ * either `timestamp` (seconds) or `position` (order within the session, when there are no
+ * timestamps). Within a session, items are ordered by timestamp (or position), ties by the
+ * item's tie key (the ASIN for Beauty, as the files are sorted); sessions by id ascending.
  */
 export function parseSessions(text: string, file: string, catalog: Catalog, tieKeys: readonly string[]): SessionSet {
-  const table = parseCsv(text, file, ['session_id', 'item_id', 'timestamp']);
+  return parseOrderedSessions(text, file, catalog, tieKeys).sessions;
+}
+
+/** As `parseSessions`, also saying whether the file had timestamps or only positions. */
+export function parseOrderedSessions(
+  text: string,
+  file: string,
+  catalog: Catalog,
+  tieKeys: readonly string[],
+): { sessions: SessionSet; order: InteractionOrder } {
+  const table = parseCsv(text, file, ['session_id', 'item_id']);
+  const kind: InteractionOrder | undefined = table.header.includes('timestamp')
+    ? 'timestamp'
+    : table.header.includes('position')
+      ? 'position'
+      : undefined;
+  if (kind === undefined) {
+    throw new InputError(file, `missing column "timestamp" or "position" (header has: ${table.header.join(', ')})`, 1);
+  }
   const sCol = table.header.indexOf('session_id');
   const iCol = table.header.indexOf('item_id');
-  const tCol = table.header.indexOf('timestamp');
+  const tCol = table.header.indexOf(kind);
   const n = table.rows.length;
   if (n === 0) throw new InputError(file, 'no interactions (only a header line)', 1);
   const sess = new Int32Array(n);
@@ -52,7 +74,7 @@ export function parseSessions(text: string, file: string, catalog: Catalog, tieK
     const idx = catalog.indexOf.get(id);
     if (idx === undefined) throw new InputError(file, `unknown item_id ${id} (not in the items file)`, row.line);
     item[r] = idx;
-    time[r] = numberCell(row, tCol, 'timestamp', file);
+    time[r] = numberCell(row, tCol, kind, file);
   }
   // Rank tie keys once so the sort compares integers, not strings.
   const tieRank = rankStrings(tieKeys);
@@ -84,7 +106,7 @@ export function parseSessions(text: string, file: string, catalog: Catalog, tieK
     times[k] = time[r];
   }
   offsets.push(n);
-  return { ids: Int32Array.from(ids), offsets: Int32Array.from(offsets), items, times };
+  return { sessions: { ids: Int32Array.from(ids), offsets: Int32Array.from(offsets), items, times }, order: kind };
 }
 
 function rankStrings(keys: readonly string[]): Int32Array {
@@ -101,6 +123,6 @@ export function parseDataset(
   interactions: { text: string; file: string },
 ): Dataset {
   const { catalog, tieKeys } = parseCatalog(items.text, items.file);
-  const sessions = parseSessions(interactions.text, interactions.file, catalog, tieKeys);
-  return { name, catalog, sessions };
+  const { sessions, order } = parseOrderedSessions(interactions.text, interactions.file, catalog, tieKeys);
+  return { name, catalog, sessions, order };
 }

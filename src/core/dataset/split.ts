@@ -1,4 +1,5 @@
-import type { EvalCases, SessionSet } from './types.js';
+import { mulberry32 } from '../vectors/random.js';
+import type { EvalCases, InteractionOrder, SessionSet } from './types.js';
 import { sessionCount } from './types.js';
 
 /**
@@ -132,10 +133,61 @@ function holdOut(train: SessionSet, heldOut: SessionSet, nItems: number) {
   return { cases, stats };
 }
 
-/** The newest ceil(testFrac * n) sessions (by last timestamp, ties by id) are test. */
-export function temporalSplit(sessions: SessionSet, nItems: number, testFrac = 0.2): TemporalSplit {
+/**
+ * Session indices in a seeded random order (Fisher-Yates over the sessions sorted by id, so
+ * the order depends only on the seed and the session ids, not on the file's row order).
+ */
+export function sessionsInRandomOrder(s: SessionSet, seed: number): Int32Array {
+  const order = Int32Array.from({ length: sessionCount(s) }, (_, i) => i);
+  order.sort((a, b) => s.ids[a] - s.ids[b]);
+  const rand = mulberry32(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+/** The seed of the random split of datasets without timestamps (test split and folds). */
+export const RANDOM_SPLIT_SEED = 42;
+
+/**
+ * How sessions are ordered for splitting: by last timestamp (the paper's temporal split), or,
+ * for a dataset without timestamps, where the newest sessions cannot be known, in a seeded
+ * random order, so the "newest" 20% is a seeded random 20%.
+ */
+export interface SplitRule {
+  readonly kind: InteractionOrder;
+  readonly seed: number;
+}
+
+export const TEMPORAL_RULE: SplitRule = { kind: 'timestamp', seed: RANDOM_SPLIT_SEED };
+
+export function splitRuleFor(order: InteractionOrder | undefined, seed = RANDOM_SPLIT_SEED): SplitRule {
+  return { kind: order ?? 'timestamp', seed };
+}
+
+/** One sentence describing the rule, for the CLI, eval.json and the README. */
+export function describeSplitRule(rule: SplitRule, testFrac: number): string {
+  const pct = Math.round(testFrac * 100);
+  return rule.kind === 'timestamp'
+    ? `temporal split: the newest ${pct}% of sessions by last timestamp are test`
+    : `random split (no timestamps, so the newest sessions cannot be known): a seeded random ${pct}% of sessions (seed ${rule.seed}) is test; sessions keep their item order`;
+}
+
+function orderFor(s: SessionSet, rule: SplitRule, salt: number): Int32Array {
+  return rule.kind === 'timestamp' ? sessionsByLastTime(s) : sessionsInRandomOrder(s, rule.seed + salt);
+}
+
+/**
+ * The newest ceil(testFrac * n) sessions (by last timestamp, ties by id) are test; with a
+ * 'position' rule, the last ceil(testFrac * n) of a seeded random order.
+ */
+export function temporalSplit(sessions: SessionSet, nItems: number, testFrac = 0.2, rule: SplitRule = TEMPORAL_RULE): TemporalSplit {
   if (!(testFrac > 0 && testFrac < 1)) throw new RangeError(`testFrac must be in (0, 1), got ${testFrac}`);
-  const order = sessionsByLastTime(sessions);
+  const order = orderFor(sessions, rule, 0);
   const n = order.length;
   const nTest = Math.ceil(testFrac * n);
   const train = subsetSessions(sessions, order.subarray(0, n - nTest));
@@ -154,10 +206,11 @@ export function arraySplitSizes(n: number, parts: number): number[] {
 /**
  * Forward-chaining temporal folds inside train: train sessions, ordered by last timestamp,
  * are cut into nFolds + 1 bins; fold f trains on bins 1..f and validates on bin f+1 (with the
- * same filtering as the test split).
+ * same filtering as the test split). With a 'position' rule the order is a seeded random
+ * one (another seed than the test split's), so every bin is a random share of the sessions.
  */
-export function chainFolds(train: SessionSet, nItems: number, nFolds = 3): Fold[] {
-  const order = sessionsByLastTime(train);
+export function chainFolds(train: SessionSet, nItems: number, nFolds = 3, rule: SplitRule = TEMPORAL_RULE): Fold[] {
+  const order = orderFor(train, rule, 1);
   const sizes = arraySplitSizes(order.length, nFolds + 1);
   if (sizes.some((s) => s === 0)) throw new RangeError(`${nFolds} folds need at least ${nFolds + 1} train sessions`);
   const bounds = [0];

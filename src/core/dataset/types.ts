@@ -21,7 +21,10 @@ export interface SessionSet {
   readonly offsets: Int32Array;
   /** Dense item indices, time-ordered within each session. */
   readonly items: Int32Array;
-  /** Unix seconds, aligned with `items`. */
+  /**
+   * Unix seconds, aligned with `items`; for a dataset without timestamps (`Dataset.order`
+   * 'position'), the position of the item in its session.
+   */
   readonly times: Float64Array;
 }
 
@@ -35,10 +38,18 @@ export interface EvalCases {
   readonly targets: Int32Array;
 }
 
+/**
+ * How a dataset's interactions are ordered: by timestamp (the paper's temporal split applies)
+ * or only by position within a session (no timestamps: a seeded random split of sessions).
+ */
+export type InteractionOrder = 'timestamp' | 'position';
+
 export interface Dataset {
   readonly name: string;
   readonly catalog: Catalog;
   readonly sessions: SessionSet;
+  /** Default 'timestamp'. */
+  readonly order?: InteractionOrder;
 }
 
 export function sessionCount(s: SessionSet): number {

@@ -43,7 +43,7 @@ export async function writeReport(o: ReportOptions): Promise<{ report: EvalRepor
     dataset: o.dataset,
     createdAt: new Date().toISOString(),
     protocol: {
-      split: 'temporal, newest 20% of sessions by last timestamp; untrained test items removed; last item withheld',
+      split: `${ws.protocol.splitDescription}; untrained test items removed; last item withheld`,
       testFraction: 0.2,
       cutoffs: [...ws.protocol.cutoffs],
       ...(ws.embeddingsLabel ? { embeddings: ws.embeddingsLabel } : {}),
