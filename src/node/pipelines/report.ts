@@ -7,12 +7,16 @@ import { latencyFromBench, type UncertaintyResult } from '../uncertainty-report.
 import { chooseConfig } from './context.js';
 import { evaluateModels, type ModelRun } from './evaluate.js';
 
-/** Models the dataset can serve: every untrained model, and the trained ones its manifest lists (and hybrids over them). */
+/** Models the dataset can serve: every untrained model, the trained ones its manifest lists (and hybrids over them), and those whose own embeddings it lists. */
 export async function servableModels(dataset: string): Promise<string[]> {
-  const trained = new Set((readManifest(dataset)?.sequentialModels ?? []).map((m) => m.name));
+  const manifest = readManifest(dataset);
+  const trained = new Set((manifest?.sequentialModels ?? []).map((m) => m.name));
+  const embeddings = new Set((manifest?.embeddings ?? []).map((e) => e.name));
   const out: string[] = [];
   for (const m of CATALOGUE) {
     if (m.trained && !trained.has(m.name)) continue;
+    const own = m.embeddings?.(dataset);
+    if (own && !embeddings.has(own)) continue;
     if (m.needs.includes('weights') && !m.trained) {
       const c = (await chooseConfig(dataset, m.name)).config as { sequential?: string };
       if (c.sequential && !trained.has(c.sequential)) continue;
