@@ -19,6 +19,23 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
     topKInto(row, k, out, scores, offset);
   }
 
+  /**
+   * Compiles the programs of every prompt length one-session scoring uses (PROMPT_BUCKETS), so
+   * no later session length stalls on a shader compile. Started in the background by the
+   * first asynchronous call (the app's), one length at a time so real requests interleave.
+   */
+  let warm: Promise<void> | null = null;
+  async function warmUp(): Promise<void> {
+    for (const L of model.promptBuckets) {
+      const t = L === 1 ? model.scoreOneSession([0]) : model.scorePrompts([[0]], L);
+      try {
+        await t.data();
+      } finally {
+        t.dispose();
+      }
+    }
+  }
+
   return {
     name,
     config,
@@ -27,7 +44,7 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
       const scores = new Float32Array(k).fill(-Infinity);
       const session = known(all);
       if (session.length === 0) return { items, scores };
-      const t = model.scorePrompts([session]);
+      const t = model.scoreOneSession(session);
       const row = (t.dataSync() as Float32Array).slice();
       t.dispose();
       select(row, session, k, items, scores, 0);
@@ -39,7 +56,12 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
       const scores = new Float32Array(k).fill(-Infinity);
       const session = known(all);
       if (session.length === 0) return { items, scores };
-      const t = model.scorePrompts([session]);
+      if (!warm) {
+        await model.prepareOneSession();
+        // Not awaited: the warm-up runs between the next requests; a failure there shows on the next real call.
+        warm = warmUp().catch(() => undefined);
+      }
+      const t = model.scoreOneSession(session);
       try {
         const row = ((await t.data()) as Float32Array).slice();
         select(row, session, k, items, scores, 0);
