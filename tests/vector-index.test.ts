@@ -11,7 +11,7 @@ import { buildVectorIndex, connect, openVectorIndex, serveCandidates, type Vecto
 const N = 3000;
 const DIM = 32;
 const items = clusteredVectors(N, DIM, 40, 7);
-const queries = clusteredVectors(30, DIM, 40, 7); // same topics as the items
+const queries = clusteredVectors(30, DIM, 40, 7, 99); // same topics as the items, other draws
 const dir = mkdtempSync(join(tmpdir(), 'llmseqrec-lance-'));
 let index: VectorIndex;
 let server: Server;

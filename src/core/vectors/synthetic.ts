@@ -8,12 +8,14 @@ import { topKInto } from './topk.js';
  * indexes. Uniform random vectors would have no neighbourhoods at all, which no real catalog
  * looks like. Deterministic for a seed.
  */
-export function clusteredVectors(n: number, dim: number, clusters: number, seed: number, noise = 0.6): DenseMatrix {
-  const g = gaussian(mulberry32(seed));
+export function clusteredVectors(n: number, dim: number, clusters: number, seed: number, sampleSeed = seed + 1, noise = 0.6): DenseMatrix {
+  const gc = gaussian(mulberry32(seed));
   const centers = new Float32Array(clusters * dim);
-  for (let i = 0; i < centers.length; i++) centers[i] = g();
+  for (let i = 0; i < centers.length; i++) centers[i] = gc();
+  // The same seed gives the same topics; sampleSeed draws different items (or queries) from them.
+  const g = gaussian(mulberry32(sampleSeed));
   const data = new Float32Array(n * dim);
-  const pick = mulberry32(seed + 1);
+  const pick = mulberry32(sampleSeed ^ 0x9e3779b9);
   for (let r = 0; r < n; r++) {
     const c = Math.floor(pick() * clusters) * dim;
     for (let d = 0; d < dim; d++) data[r * dim + d] = centers[c + d] + noise * g() * Math.sqrt(2);
