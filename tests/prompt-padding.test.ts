@@ -65,3 +65,24 @@ describe('padded prompts score as unpadded ones', async () => {
     expect(bucketLength(7, 8)).toBe(8);
   });
 });
+
+describe('re-ranking candidates from a vector index with a sequential model', async () => {
+  await initTfjs();
+  const { seqCandidateScorer } = await import('../src/neural/candidates.js');
+  for (const arch of ['sasrec', 'gru4rec'] as const) {
+    it(`${arch}: candidate scores equal the full-catalog scores at those items`, async () => {
+      const m = model(arch);
+      const session = Int32Array.from([3, 17, 42, 8]);
+      const candidates = Int32Array.from([59, 0, 8, 33, 21, 70]); // 70 is past the catalog
+      const full = m.scoreOneSession(session);
+      const all = full.dataSync();
+      full.dispose();
+      const got = await seqCandidateScorer(m)(session, candidates);
+      candidates.forEach((c, i) => {
+        if (c < N_ITEMS) expect(got[i]).toBeCloseTo(all[c], 4);
+        else expect(got[i]).toBe(-Infinity);
+      });
+      m.dispose();
+    });
+  }
+});

@@ -287,17 +287,39 @@ export class SeqModel {
    * PROMPT_BUCKETS length. Equal to scorePrompts([prompt]) up to float rounding.
    */
   scoreOneSession(prompt: ArrayLike<number>): tf.Tensor2D {
+    return tf.tidy(() => this.itemLogits(this.lastHidden(prompt)));
+  }
+
+  /**
+   * Scores of the given catalog items only (dense indices) for one session: the same values as
+   * scoreOneSession at those items, computed from their rows alone (for re-ranking candidates
+   * from a vector index without scoring the whole catalog).
+   */
+  scoreCandidates(prompt: ArrayLike<number>, candidates: Int32Array): tf.Tensor1D {
+    return tf.tidy(() => {
+      const ids = tf.tensor1d(candidates, 'int32');
+      const rows = tf.gather(this.v<tf.Rank.R2>('items'), tf.add(ids, tf.scalar(1, 'int32'))); // token = index + 1
+      const logits = tf.reshape(mmT(this.lastHidden(prompt), rows as tf.Tensor2D), [candidates.length]);
+      return tf.add(logits, tf.gather(this.v<tf.Rank.R1>('itemBias'), ids)) as tf.Tensor1D;
+    });
+  }
+
+  /** The hidden state [1, D] one-session scoring projects onto the item table. */
+  private lastHidden(prompt: ArrayLike<number>): tf.Tensor2D {
     if (this.config.arch === 'gru4rec') {
       if (!this.gruCpu && tf.getBackend() !== 'webgl' && tf.getBackend() !== 'webgpu') {
         this.gruCpu = this.packGruCpu((n) => this.v(n).dataSync() as Float32Array);
       }
-      if (this.gruCpu) {
-        const h = gruCpuOutput(this.gruCpu, this.inferenceTokens(prompt));
-        return tf.tidy(() => this.itemLogits(tf.tensor2d(h, [1, this.config.dim])));
-      }
+      if (this.gruCpu) return tf.tensor2d(gruCpuOutput(this.gruCpu, this.inferenceTokens(prompt)), [1, this.config.dim]);
     }
-    const n = this.inferenceTokens(prompt).length;
-    return this.scorePrompts([prompt], bucketLength(n, this.config.maxLen));
+    const toks = this.inferenceTokens(prompt);
+    const L = bucketLength(toks.length, this.config.maxLen);
+    const flat = new Int32Array(L);
+    flat.set(toks, L - toks.length);
+    return tf.tidy(() => {
+      const h = this.encode(tf.tensor2d(flat, [1, L], 'int32'), false);
+      return tf.reshape(tf.slice(h, [0, L - 1, 0], [1, 1, this.config.dim]), [1, this.config.dim]) as tf.Tensor2D;
+    });
   }
 
   /** Input lengths one-session scoring can use (one GPU program set each). */
