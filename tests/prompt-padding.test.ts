@@ -18,7 +18,7 @@ function model(arch: 'bert4rec' | 'sasrec' | 'gru4rec'): SeqModel {
   tf.tidy(() => {
     for (const v of m.vars.values()) v.assign(tf.mul(v, v.name.includes('gamma') ? 1 : 30));
   });
-  return m;
+  return m.freeze(); // final weights: GRU4Rec's one-session path runs on the CPU copy
 }
 
 describe('padded prompts score as unpadded ones', async () => {

@@ -256,7 +256,7 @@ export class SeqModel {
     });
   }
 
-  /** GRU4Rec's weights copied to the CPU for one-session scoring (see gru-cpu.ts); null for the transformers. */
+  /** A frozen GRU4Rec's weights copied to the CPU for one-session scoring (see gru-cpu.ts); null otherwise. */
   private gruCpu: GruCpuWeights | null = null;
 
   private packGruCpu(read: (name: string) => Float32Array): GruCpuWeights {
@@ -274,7 +274,7 @@ export class SeqModel {
 
   /** Reads the GRU weights back without blocking (GPU backends read asynchronously); a no-op for the transformers. */
   async prepareOneSession(): Promise<void> {
-    if (this.config.arch !== 'gru4rec' || this.gruCpu) return;
+    if (this.config.arch !== 'gru4rec' || !this.frozen || this.gruCpu) return;
     const names = ['items', 'gru.out.w', 'gru.out.b', ...['z', 'r', 'n'].flatMap((g) => [`gru.${g}.w`, `gru.${g}.u`, `gru.${g}.b`])];
     const values = new Map(await Promise.all(names.map(async (n) => [n, (await this.v(n).data()) as Float32Array] as const)));
     this.gruCpu ??= this.packGruCpu((n) => values.get(n)!);
@@ -306,7 +306,8 @@ export class SeqModel {
 
   /** The hidden state [1, D] one-session scoring projects onto the item table. */
   private lastHidden(prompt: ArrayLike<number>): tf.Tensor2D {
-    if (this.config.arch === 'gru4rec') {
+    // Weights copied to the CPU must stay current: only a frozen (final) model uses the copy.
+    if (this.config.arch === 'gru4rec' && this.frozen) {
       if (!this.gruCpu && tf.getBackend() !== 'webgl' && tf.getBackend() !== 'webgpu') {
         this.gruCpu = this.packGruCpu((n) => this.v(n).dataSync() as Float32Array);
       }

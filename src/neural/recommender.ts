@@ -21,8 +21,8 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
 
   /**
    * Compiles the programs of every prompt length one-session scoring uses (PROMPT_BUCKETS), so
-   * no later session length stalls on a shader compile. Started in the background by the
-   * first asynchronous call (the app's), one length at a time so real requests interleave.
+   * no later session length stalls on a shader compile. Run by the first asynchronous call:
+   * in the app that is the worker's warm-up after the model loads, before it is shown.
    */
   let warm: Promise<void> | null = null;
   async function warmUp(): Promise<void> {
@@ -58,8 +58,10 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
       if (session.length === 0) return { items, scores };
       if (!warm) {
         await model.prepareOneSession();
-        // Not awaited: the warm-up runs between the next requests; a failure there shows on the next real call.
+        // The first call (the app's warm-up, before the model is announced) compiles every bucket,
+        // so no later session waits for a compile. A failure there shows on the real call below.
         warm = warmUp().catch(() => undefined);
+        await warm;
       }
       const t = model.scoreOneSession(session);
       try {
