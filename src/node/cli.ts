@@ -542,7 +542,7 @@ program
   .option('--port <n>', 'port', positiveInt, 4300)
   .option('--cors-origin <origin>', 'one exact origin allowed to call it from a browser (none by default)')
   .option('--max-k <n>', 'largest N a request may ask for', positiveInt, 1000)
-  .option('--nprobes <n>', 'IVF partitions probed per query', positiveInt, 20)
+  .option('--nprobes <n>', 'IVF partitions probed per query', positiveInt, 50)
   .option('--refine-factor <n>', 're-score refine-factor x N candidates exactly', positiveInt, 5)
   .action(async (o: { dataset: string; uri: string; table?: string; metric: IndexOptions['metric']; host: string; port: number; corsOrigin?: string; maxK: number; nprobes: number; refineFactor: number }) => {
     const table = o.table ?? o.dataset;
