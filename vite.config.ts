@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { cspMetaValue, securityHeaders } from './src/security/csp.js';
 
 /**
@@ -21,8 +22,27 @@ function contentSecurityPolicy(): Plugin {
 
 // React JSX is compiled by Vite's built-in esbuild transform (automatic runtime); no plugin needed.
 export default defineConfig({
-  plugins: [contentSecurityPolicy()],
   esbuild: { jsx: 'automatic' },
+  plugins: [
+    contentSecurityPolicy(),
+    // Offline after the first visit: src/sw/sw.ts (Workbox) precaches the shell listed here and
+    // caches the dataset artifacts by their manifest hashes. Registered by src/app/offline.ts;
+    // no web-app manifest (the page stays a page).
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      injectRegister: false,
+      manifest: false,
+      injectManifest: {
+        rollupFormat: 'iife',
+        globPatterns: ['**/*.{html,js,css,wasm}'],
+        // Artifacts are cached by hash at run time; the local-embedding runtime (27 MB) only when used.
+        globIgnores: ['models/**', '**/ort-wasm*'],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+      },
+    }),
+  ],
   // csv-parse's Node build needs Buffer; its browser build bundles what it needs.
   resolve: {
     alias: [

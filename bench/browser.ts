@@ -16,8 +16,13 @@ import { ROOT } from '../src/node/paths.js';
 import { fmt, formatTable } from '../src/node/table.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 300);
-const BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'] as const;
-const PORT = 4179;
+const ALL_BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'] as const;
+/** BENCH_BACKENDS=webgl,webgpu runs a subset; BENCH_EMBED=0 skips the local-embedding part; BENCH_OUT names the JSON. */
+const BACKENDS = (process.env.BENCH_BACKENDS?.split(',') ?? [...ALL_BACKENDS]).filter((b) => (ALL_BACKENDS as readonly string[]).includes(b));
+const EMBED = process.env.BENCH_EMBED !== '0';
+const OUT = process.env.BENCH_OUT ?? 'browser.json';
+/** BENCH_PORT: the preview port (several checkouts can bench side by side). */
+const PORT = Number(process.env.BENCH_PORT ?? 4179);
 
 function q(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -109,7 +114,7 @@ try {
     await context.close();
   }
   // Local catalog embedding with transformers.js (model load + 12,101 titles; no cache).
-  for (const device of ['wasm', 'webgpu'] as const) {
+  for (const device of EMBED ? (['wasm', 'webgpu'] as const) : []) {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
@@ -152,6 +157,14 @@ console.log(
     ]),
   ),
 );
+const SEQ = ['bert4rec', 'llm2bert4rec', 'sasrec', 'llm2sasrec', 'gru4rec'].filter((m) => models.includes(m));
+console.log('\nSequential models: scoring p50 / p95 ms and p95/p50 (target on WebGL/WebGPU: p95 <= 3x p50)');
+console.log(
+  formatTable(
+    ['backend', ...SEQ.map((m) => `${m} p50/p95 (x)`)],
+    results.map((r) => [r.backend, ...SEQ.map((m) => `${fmt(r.perModel[m].p50, 1)}/${fmt(r.perModel[m].p95, 1)} (${fmt(r.perModel[m].p95 / Math.max(r.perModel[m].p50, 0.1), 1)}x)`)]),
+  ),
+);
 console.log('\nLocal catalog embedding in the browser (transformers.js, potion-base-4M-int8, no cache); titles/s excludes the model/runtime load');
 console.log(
   formatTable(
@@ -159,6 +172,7 @@ console.log(
     embedding.map((e) => [e.requested, e.ran, String(e.titles), fmt(e.ms / 1000, 1), fmt(e.loadMs / 1000, 1), fmt((e.ms - e.loadMs) / 1000, 1), fmt(e.titlesPerSecond, 0)]),
   ),
 );
-const out = join(ROOT, 'bench', 'results', 'browser.json');
-writeFileAtomic(out, `${JSON.stringify({ date: new Date().toISOString(), sessions: SESSIONS, results, embedding }, null, 2)}\n`);
+const out = join(ROOT, 'bench', 'results', OUT);
+writeFileAtomic(out, `${JSON.stringify({ date: new Date().toISOString(), sessions: SESSIONS, results, embedding }, null, 2)}
+`);
 console.log(`wrote ${out}`);

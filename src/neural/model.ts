@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../core/vectors/random.js';
+import { gruLastOutput as gruCpuOutput, type GruCpuWeights, packGru } from './gru-cpu.js';
 import { dense, gelu, layerNorm, lookupRows, mm, mmT } from './ops.js';
 
 /**
@@ -26,6 +27,19 @@ export interface SeqModelConfig {
 }
 
 export const INIT_STD = 0.02;
+
+/**
+ * The fixed input lengths one session is left-padded to for scoring (capped at the model's
+ * maxLen). GPU backends compile a program per tensor shape: with these, a new session length
+ * never compiles new programs (3 shapes instead of 20). Padding is exact: padded keys are
+ * masked out of attention (weight exactly 0), and padding steps keep the GRU state.
+ */
+export const PROMPT_BUCKETS = [5, 10, 20] as const;
+
+export function bucketLength(n: number, maxLen: number): number {
+  for (const b of PROMPT_BUCKETS) if (b >= n && b <= maxLen) return b;
+  return Math.max(n, maxLen);
+}
 
 export class SeqModel {
   readonly vars = new Map<string, tf.Variable>();
@@ -226,11 +240,14 @@ export class SeqModel {
     return toks;
   }
 
-  /** Next-item scores [B, nItems] for prompts (left-padded to a common length). */
-  scorePrompts(prompts: readonly ArrayLike<number>[]): tf.Tensor2D {
+  /**
+   * Next-item scores [B, nItems] for prompts (left-padded to a common length, at least
+   * `padTo`; see PROMPT_BUCKETS).
+   */
+  scorePrompts(prompts: readonly ArrayLike<number>[], padTo = 1): tf.Tensor2D {
     return tf.tidy(() => {
       const seqs = prompts.map((p) => this.inferenceTokens(p));
-      const L = Math.max(1, ...seqs.map((s) => s.length));
+      const L = Math.max(padTo, ...seqs.map((s) => s.length));
       const flat = new Int32Array(seqs.length * L);
       seqs.forEach((s, r) => flat.set(s, r * L + (L - s.length)));
       const h = this.encode(tf.tensor2d(flat, [seqs.length, L], 'int32'), false);
@@ -239,11 +256,87 @@ export class SeqModel {
     });
   }
 
+  /** A frozen GRU4Rec's weights copied to the CPU for one-session scoring (see gru-cpu.ts); null otherwise. */
+  private gruCpu: GruCpuWeights | null = null;
+
+  private packGruCpu(read: (name: string) => Float32Array): GruCpuWeights {
+    const H = this.config.hidden ?? this.config.dim;
+    const gates = ['z', 'r', 'n'];
+    return packGru(
+      this.config.dim,
+      H,
+      read('items'),
+      { w: gates.map((g) => read(`gru.${g}.w`)), u: gates.map((g) => read(`gru.${g}.u`)), b: gates.map((g) => read(`gru.${g}.b`)) },
+      read('gru.out.w'),
+      read('gru.out.b'),
+    );
+  }
+
+  /** Reads the GRU weights back without blocking (GPU backends read asynchronously); a no-op for the transformers. */
+  async prepareOneSession(): Promise<void> {
+    if (this.config.arch !== 'gru4rec' || !this.frozen || this.gruCpu) return;
+    const names = ['items', 'gru.out.w', 'gru.out.b', ...['z', 'r', 'n'].flatMap((g) => [`gru.${g}.w`, `gru.${g}.u`, `gru.${g}.b`])];
+    const values = new Map(await Promise.all(names.map(async (n) => [n, (await this.v(n).data()) as Float32Array] as const)));
+    this.gruCpu ??= this.packGruCpu((n) => values.get(n)!);
+  }
+
+  /**
+   * Next-item scores [1, nItems] for one session, the way the app scores: GRU4Rec runs its
+   * recurrence on the CPU (once its weights are read, see prepareOneSession; synchronously read
+   * here on CPU/WASM) and only the catalog scoring on the backend; the transformers pad to a
+   * PROMPT_BUCKETS length. Equal to scorePrompts([prompt]) up to float rounding.
+   */
+  scoreOneSession(prompt: ArrayLike<number>): tf.Tensor2D {
+    return tf.tidy(() => this.itemLogits(this.lastHidden(prompt)));
+  }
+
+  /**
+   * Scores of the given catalog items only (dense indices) for one session: the same values as
+   * scoreOneSession at those items, computed from their rows alone (for re-ranking candidates
+   * from a vector index without scoring the whole catalog).
+   */
+  scoreCandidates(prompt: ArrayLike<number>, candidates: Int32Array): tf.Tensor1D {
+    return tf.tidy(() => {
+      const ids = tf.tensor1d(candidates, 'int32');
+      const rows = tf.gather(this.v<tf.Rank.R2>('items'), tf.add(ids, tf.scalar(1, 'int32'))); // token = index + 1
+      const logits = tf.reshape(mmT(this.lastHidden(prompt), rows as tf.Tensor2D), [candidates.length]);
+      return tf.add(logits, tf.gather(this.v<tf.Rank.R1>('itemBias'), ids)) as tf.Tensor1D;
+    });
+  }
+
+  /** The hidden state [1, D] one-session scoring projects onto the item table. */
+  private lastHidden(prompt: ArrayLike<number>): tf.Tensor2D {
+    // Weights copied to the CPU must stay current: only a frozen (final) model uses the copy.
+    if (this.config.arch === 'gru4rec' && this.frozen) {
+      if (!this.gruCpu && tf.getBackend() !== 'webgl' && tf.getBackend() !== 'webgpu') {
+        this.gruCpu = this.packGruCpu((n) => this.v(n).dataSync() as Float32Array);
+      }
+      if (this.gruCpu) return tf.tensor2d(gruCpuOutput(this.gruCpu, this.inferenceTokens(prompt)), [1, this.config.dim]);
+    }
+    const toks = this.inferenceTokens(prompt);
+    const L = bucketLength(toks.length, this.config.maxLen);
+    const flat = new Int32Array(L);
+    flat.set(toks, L - toks.length);
+    return tf.tidy(() => {
+      const h = this.encode(tf.tensor2d(flat, [1, L], 'int32'), false);
+      return tf.reshape(tf.slice(h, [0, L - 1, 0], [1, 1, this.config.dim]), [1, this.config.dim]) as tf.Tensor2D;
+    });
+  }
+
+  /** Input lengths one-session scoring can use (one GPU program set each). */
+  get promptBuckets(): number[] {
+    if (this.config.arch === 'gru4rec') return [1];
+    const out = new Set<number>();
+    for (let n = 1; n <= this.config.maxLen; n++) out.add(bucketLength(n, this.config.maxLen));
+    return [...out];
+  }
+
   trainable(): tf.Variable[] {
     return [...this.vars.values()];
   }
 
   dispose(): void {
+    this.gruCpu = null;
     this.frozenTable?.dispose();
     this.frozenTable = null;
     for (const v of this.vars.values()) v.dispose();

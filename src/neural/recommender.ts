@@ -58,6 +58,23 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
     return because;
   }
 
+  /**
+   * Compiles the programs of every prompt length one-session scoring uses (PROMPT_BUCKETS), so
+   * no later session length stalls on a shader compile. Run by the first asynchronous call:
+   * in the app that is the worker's warm-up after the model loads, before it is shown.
+   */
+  let warm: Promise<void> | null = null;
+  async function warmUp(): Promise<void> {
+    for (const L of model.promptBuckets) {
+      const t = L === 1 ? model.scoreOneSession([0]) : model.scorePrompts([[0]], L);
+      try {
+        await t.data();
+      } finally {
+        t.dispose();
+      }
+    }
+  }
+
   return {
     name,
     config,
@@ -66,7 +83,7 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
       const scores = new Float32Array(k).fill(-Infinity);
       const session = known(all);
       if (session.length === 0) return { items, scores };
-      const t = model.scorePrompts([session]);
+      const t = model.scoreOneSession(session);
       const row = (t.dataSync() as Float32Array).slice();
       t.dispose();
       select(row, session, k, items, scores, 0);
@@ -78,7 +95,14 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
       const scores = new Float32Array(k).fill(-Infinity);
       const session = known(all);
       if (session.length === 0) return { items, scores };
-      const t = model.scorePrompts([session]);
+      if (!warm) {
+        await model.prepareOneSession();
+        // The first call (the app's warm-up, before the model is announced) compiles every bucket,
+        // so no later session waits for a compile. A failure there shows on the real call below.
+        warm = warmUp().catch(() => undefined);
+        await warm;
+      }
+      const t = model.scoreOneSession(session);
       try {
         const row = ((await t.data()) as Float32Array).slice();
         select(row, session, k, items, scores, 0);

@@ -8,7 +8,7 @@ import type { WeightsPrecision } from '../neural/io.js';
 import { CATALOGUE, MODEL_NAMES, modelEntry } from '../recommenders/catalogue.js';
 import { writeCatalogArtifacts } from './artifacts.js';
 import { loadDataset } from './dataset-files.js';
-import { datasetDir, MODELS_DIR, ROOT } from './paths.js';
+import { datasetDir, DEFAULT_LANCEDB_URI, MODELS_DIR, ROOT } from './paths.js';
 import { casesFor, type SplitChoice } from './pipelines/context.js';
 import { evaluateJson, evaluateModels } from './pipelines/evaluate.js';
 import { recommendSession } from './pipelines/recommend.js';
@@ -22,6 +22,7 @@ import { fmt, formatTable } from './table.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { readUtf8File } from './json-file.js';
 import { escapeControl } from '../core/text.js';
+import type { IndexOptions } from './vector-index.js';
 
 /**
  * The command line: it parses options, calls the pipelines (src/node/pipelines/) and prints.
@@ -382,6 +383,42 @@ program
     out(`best epoch ${r.result.bestEpoch} (validation NDCG@20 ${r.result.bestValNdcg20.toFixed(4)}), ${(r.result.seconds / 60).toFixed(1)} min`);
     out(metricsTable([{ label: `${r.name} (${o.precision} weights)`, metrics: r.metrics }, ...(r.float32Metrics ? [{ label: `${r.name} (float32)`, metrics: r.float32Metrics }] : [])], [10, 20]));
     out(`wrote ${r.written}`);
+  });
+
+program
+  .command('index')
+  .description("write a dataset's item vectors to LanceDB with an ANN index (see src/node/vector-index.ts)")
+  .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
+  .option('--uri <uri>', 'LanceDB folder, s3://... / gs://... (LANCEDB_STORAGE_OPTIONS) or db://... (LANCEDB_API_KEY)', DEFAULT_LANCEDB_URI)
+  .option('--table <name>', 'table name (default: the dataset name)')
+  .option('--embeddings <name>', 'embeddings in the manifest (default: the first)')
+  .addOption(new Option('--kind <kind>', 'ANN index').choices(['ivf_pq', 'ivf_hnsw_sq', 'ivf_flat']).default('ivf_pq'))
+  .addOption(new Option('--metric <metric>', 'distance').choices(['dot', 'cosine', 'l2']).default('dot'))
+  .option('--partitions <n>', 'IVF partitions (default ~sqrt(rows))', positiveInt)
+  .action(async (o: { dataset: string; uri: string; table?: string; embeddings?: string; kind: IndexOptions['kind']; metric: IndexOptions['metric']; partitions?: number }) => {
+    const { indexDataset } = await import('./vector-index.js');
+    const r = await indexDataset(o.dataset, { uri: o.uri, table: o.table ?? o.dataset, embeddings: o.embeddings, index: { kind: o.kind, metric: o.metric, partitions: o.partitions } });
+    out(`wrote ${r.rows} x ${r.dim} vectors to ${o.uri} table ${o.table ?? o.dataset} in ${(r.writeMs / 1000).toFixed(1)} s; ${r.options.kind} index (${r.options.metric}) in ${(r.indexMs / 1000).toFixed(1)} s`);
+  });
+
+program
+  .command('serve')
+  .description('serve the top-N candidates for a session embedding from a LanceDB table (POST /v1/candidates)')
+  .requiredOption('--dataset <name>', 'dataset whose table to serve', 'beauty')
+  .option('--uri <uri>', 'LanceDB uri (as for index)', DEFAULT_LANCEDB_URI)
+  .option('--table <name>', 'table name (default: the dataset name)')
+  .addOption(new Option('--metric <metric>', 'distance the index was built with').choices(['dot', 'cosine', 'l2']).default('dot'))
+  .option('--host <host>', 'interface to listen on (loopback by default)', '127.0.0.1')
+  .option('--port <n>', 'port', positiveInt, 4300)
+  .option('--cors-origin <origin>', 'one exact origin allowed to call it from a browser (none by default)')
+  .option('--max-k <n>', 'largest N a request may ask for', positiveInt, 1000)
+  .option('--nprobes <n>', 'IVF partitions probed per query', positiveInt, 50)
+  .option('--refine-factor <n>', 're-score refine-factor x N candidates exactly', positiveInt, 5)
+  .action(async (o: { dataset: string; uri: string; table?: string; metric: IndexOptions['metric']; host: string; port: number; corsOrigin?: string; maxK: number; nprobes: number; refineFactor: number }) => {
+    const { serveTable } = await import('./vector-index.js');
+    const table = o.table ?? o.dataset;
+    await serveTable(o.uri, table, o.metric, { nprobes: o.nprobes, refineFactor: o.refineFactor }, { host: o.host, port: o.port, corsOrigin: o.corsOrigin, maxK: o.maxK });
+    info(`serving ${o.uri} table ${table}: POST http://${o.host}:${o.port}/v1/candidates {"vector": [...], "k": 200}; GET /v1/info`);
   });
 
 program

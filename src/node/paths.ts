@@ -27,3 +27,6 @@ export function datasetDir(name: string): string {
 export function artifactsDir(dataset: string): string {
   return resolve(MODELS_DIR, dataset);
 }
+
+/** Where `cli index` writes by default (a local LanceDB folder, git-ignored). */
+export const DEFAULT_LANCEDB_URI = '.cache/lancedb';
