@@ -422,7 +422,7 @@ program
     if (cfg.llmInit !== 'none') {
       const e = loadEmbeddings(o.dataset, dataset.catalog, o.embeddings);
       embName = e.entry.name;
-      init = llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed).data;
+      init = llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed, cfg.llmScale).data;
       info(`item table initialised from ${e.entry.name} (${cfg.llmInit}${cfg.permuteEmbeddings ? ', permuted across items' : ''})`);
     }
     const model = new SeqModel(
@@ -440,7 +440,7 @@ program
     const result = await trainSeqModel(
       model,
       p.split.train,
-      { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, patience: cfg.patience, valMax: cfg.valMax, seed: cfg.seed },
+      { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, maskCopies: cfg.maskCopies, lastItemCopy: cfg.lastItemCopy, patience: cfg.patience, valMax: cfg.valMax, seed: cfg.seed },
       {
         onBatch: (epoch, b, n, loss) => {
           if (b === 1) {
