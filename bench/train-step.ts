@@ -9,7 +9,7 @@
  * mixed with the last-item copies), SASRec and GRU4Rec every token.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32 } from '../src/core/vectors/random.js';
@@ -34,7 +34,10 @@ export interface StepShape {
 
 export interface StepRow extends StepShape {
   engine: string;
+  /** Wall time per step (depends on what else runs on the machine). */
   msPerStep: number;
+  /** CPU time of the process per step: the comparable number on a shared machine. */
+  cpuMsPerStep: number;
   seqPerSecond: number;
   loss0: number;
 }
@@ -70,19 +73,24 @@ export async function tfjsStepRow(s: StepShape, steps: number): Promise<StepRow>
   const loss0 = step(batches[0]); // warm-up (kernels, allocations)
   step(batches[1]);
   const t = performance.now();
+  const c = process.cpuUsage();
   for (let i = 0; i < steps; i++) step(batches[i % 3]);
   const ms = (performance.now() - t) / steps;
+  const cu = process.cpuUsage(c);
+  const cpuMs = (cu.user + cu.system) / 1000 / steps;
   optimizer.dispose();
   model.dispose();
-  return { ...s, engine: `tfjs-${tf.getBackend()}`, msPerStep: ms, seqPerSecond: (1000 * s.batch) / ms, loss0 };
+  return { ...s, engine: `tfjs-${tf.getBackend()}`, msPerStep: ms, cpuMsPerStep: cpuMs, seqPerSecond: (1000 * s.batch) / cpuMs, loss0 };
 }
 
 /** The same step in PyTorch via bench/torch_step.py, or null when python3-torch is missing. */
 export function torchStepRow(s: StepShape, steps: number): StepRow | null {
   try {
-    const out = execFileSync('python3', [join(ROOT, 'bench', 'torch_step.py'), JSON.stringify({ ...s, steps })], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const r = JSON.parse(out.trim().split('\n').pop()!) as { msPerStep: number; engine: string; loss0: number };
-    return { ...s, engine: r.engine, msPerStep: r.msPerStep, seqPerSecond: (1000 * s.batch) / r.msPerStep, loss0: r.loss0 };
+    // Debian's python3-torch lives in the system Python (a pyenv python3 may shadow it).
+    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    const out = execFileSync(python, [join(ROOT, 'bench', 'torch_step.py'), JSON.stringify({ ...s, steps })], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { msPerStep: number; cpuMsPerStep: number; engine: string; loss0: number };
+    return { ...s, engine: r.engine, msPerStep: r.msPerStep, cpuMsPerStep: r.cpuMsPerStep, seqPerSecond: (1000 * s.batch) / r.cpuMsPerStep, loss0: r.loss0 };
   } catch (e) {
     process.stderr.write(`PyTorch yardstick skipped: ${(e as Error).message.split('\n')[0]}\n`);
     return null;
@@ -103,16 +111,27 @@ export async function trainStepBench(quick: boolean): Promise<StepRow[]> {
 }
 
 export function stepTable(rows: StepRow[]): string {
-  const torch = new Map(rows.filter((r) => r.engine.startsWith('torch')).map((r) => [r.arch, r.msPerStep]));
+  const torch = new Map(rows.filter((r) => r.engine.startsWith('torch')).map((r) => [r.arch, r.cpuMsPerStep]));
   return formatTable(
-    ['model', 'engine', 'D', 'layers', 'B x L', 'predicted', 'ms/step', 'seq/s', 'x PyTorch'],
-    rows.map((r) => [r.arch, r.engine, String(r.dim), String(r.layers), `${r.batch} x ${r.len}`, fmt(r.predicted, 2), fmt(r.msPerStep, 1), fmt(r.seqPerSecond, 0), torch.has(r.arch) ? fmt(r.msPerStep / torch.get(r.arch)!, 2) : '-']),
+    ['model', 'engine', 'D', 'layers', 'B x L', 'predicted', 'CPU ms/step', 'wall ms/step', 'seq/CPU-s', 'x PyTorch (CPU)'],
+    rows.map((r) => [
+      r.arch,
+      r.engine,
+      String(r.dim),
+      String(r.layers),
+      `${r.batch} x ${r.len}`,
+      fmt(r.predicted, 2),
+      fmt(r.cpuMsPerStep, 1),
+      fmt(r.msPerStep, 1),
+      fmt(r.seqPerSecond, 0),
+      torch.has(r.arch) ? fmt(r.cpuMsPerStep / torch.get(r.arch)!, 2) : '-',
+    ]),
   );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await trainStepBench(process.argv.includes('--quick'));
-  process.stdout.write(`Training step (one optimisation step incl. clipping + AdamW)\n${stepTable(rows)}\n`);
+  process.stdout.write(`Training step (one optimisation step incl. clipping + AdamW; CPU time per step, the machine is shared)\n${stepTable(rows)}\n`);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'train-step.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), rows }, null, 2)}\n`);
 }
