@@ -4,7 +4,7 @@ import { mulberry32 } from '../src/core/vectors/random.js';
 import { initTfjs, registerGradients } from '../src/node/tfjs-setup.js';
 import { SeqModel, type SeqModelConfig } from '../src/neural/model.js';
 import { buildBatch, copiesPerSession, epochBatches, trainSeqModel, validationNdcg } from '../src/neural/train.js';
-import { addBias, sparseCrossEntropy } from '../src/neural/ops.js';
+import { sparseCrossEntropy, tiedLogits } from '../src/neural/ops.js';
 import { sessionsOf } from './helpers.js';
 
 // A learnable pattern: item i is always followed by item i+1 (mod 30).
@@ -103,13 +103,14 @@ describe('sequential models in tfjs (wasm)', async () => {
     const g = tf.grad((x: tf.Tensor) => sparseCrossEntropy(x as tf.Tensor2D, targets))(logits).dataSync();
     const gRef = tf.grad((x: tf.Tensor) => reference(x as tf.Tensor2D))(logits).dataSync();
     gRef.forEach((v, i) => expect(g[i]).toBeCloseTo(v, 5));
-    // The bias add's hand-written gradient (a matrix product) equals tf.add's.
+    // The tied output layer's hand-written gradients equal those of tf.matMul + tf.add.
+    const h = tf.tensor2d([[0.5, -1], [1, 0.3], [0.2, -2]]);
+    const w = tf.tensor2d([[0.1, 0.4], [-0.3, 0.2], [0.7, -0.1], [0.05, 0.3]]);
     const bias = tf.tensor1d([0.1, -0.3, 0.2, 0.05]);
-    const w = tf.tensor2d([[0.5, -1, 2, 0.1], [1, 1, -0.5, 0.3], [0.2, 0, 0.7, -2]]);
-    const [gx, gb] = tf.grads((x: tf.Tensor, b: tf.Tensor) => sparseCrossEntropy(tf.mul(addBias(x as tf.Tensor2D, b as tf.Tensor1D), w) as tf.Tensor2D, targets))([logits, bias]);
-    const [rx, rb] = tf.grads((x: tf.Tensor, b: tf.Tensor) => reference(tf.mul(tf.add(x, b), w) as tf.Tensor2D))([logits, bias]);
-    Array.from(rx.dataSync()).forEach((v, i) => expect(gx.dataSync()[i]).toBeCloseTo(v, 5));
-    Array.from(rb.dataSync()).forEach((v, i) => expect(gb.dataSync()[i]).toBeCloseTo(v, 5));
+    const fast = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => sparseCrossEntropy(tiedLogits(a as tf.Tensor2D, b as tf.Tensor2D, c as tf.Tensor1D), targets))([h, w, bias]);
+    const ref = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => reference(tf.add(tf.matMul(a, b, false, true), c) as tf.Tensor2D))([h, w, bias]);
+    expect(tiedLogits(h, w, bias).dataSync()[5]).toBeCloseTo(tf.add(tf.matMul(h, w, false, true), bias).dataSync()[5], 6);
+    ref.forEach((r, k) => Array.from(r.dataSync()).forEach((v, i) => expect(fast[k].dataSync()[i]).toBeCloseTo(v, 5)));
   });
 
   it('SASRec attention is causal: changing a later item does not change earlier outputs', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../core/vectors/random.js';
-import { addBias, dense, gelu, layerNorm, lookupRows, mm, mmT } from './ops.js';
+import { dense, gelu, layerNorm, lookupRows, mm, tiedLogits } from './ops.js';
 
 /**
  * BERT4Rec, SASRec and GRU4Rec as plain tfjs variables and ops (no Layers API), so the same code trains
@@ -194,7 +194,7 @@ export class SeqModel {
     const { nItems, dim } = this.config;
     if (this.frozenTable) return tf.add(mm(h, this.frozenTable), this.v('itemBias')) as tf.Tensor2D;
     const w = tf.slice(this.v<tf.Rank.R2>('items'), [1, 0], [nItems, dim]);
-    return addBias(mmT(h, w), this.v('itemBias'));
+    return tiedLogits(h, w, this.v('itemBias'));
   }
 
   /** The item table sliced and transposed once ([D, nItems]) for scoring, after training. */
