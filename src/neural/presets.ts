@@ -4,6 +4,7 @@ import { popularityStats } from '../core/metrics/metrics.js';
 import { denseMatrix, type DenseMatrix } from '../core/vectors/matrix.js';
 import { mulberry32 } from '../core/vectors/random.js';
 import { reduceDims } from '../core/vectors/reduce.js';
+import { autoencoderReduce } from './autoencoder.js';
 import { INIT_STD } from './model.js';
 
 /**
@@ -14,8 +15,11 @@ export const SeqTrainConfig = z
     arch: z.enum(['bert4rec', 'sasrec', 'gru4rec']),
     /** GRU4Rec's hidden size (ignored by the transformers). */
     hidden: z.number().int().positive(),
-    /** Item table initialised from the LLM embeddings reduced to `dim` (the LLM2* models). */
-    llmInit: z.enum(['none', 'pca', 'random']),
+    /**
+     * Item table initialised from the LLM embeddings reduced to `dim` (the LLM2* models): PCA,
+     * random projection, or an autoencoder trained with tfjs (src/neural/autoencoder.ts).
+     */
+    llmInit: z.enum(['none', 'pca', 'random', 'autoencoder']),
     /**
      * Output bias start: zeros (as BERT4Rec) or each item's log training frequency, centred, so
      * the first steps do not spend themselves learning popularity.
@@ -129,19 +133,19 @@ export function popularityBias(train: SessionSet, nItems: number): Float32Array 
 
 /**
  * The initial item table rows (items only, [nItems, dim]) from LLM embeddings: reduced to the
- * model width (PCA or random projection) and, with scale 'init-std', scaled so their standard
+ * model width (PCA, random projection or autoencoder) and, with scale 'init-std', scaled so their standard
  * deviation is the initialiser's (0.02); 'none' keeps them as reduced (the paper: PCA fitted on
  * all catalog vectors, no whitening, no rescaling). With `permute`, rows are shuffled across
  * items (the control).
  */
-export function llmItemInit(
+export async function llmItemInit(
   embeddings: DenseMatrix,
   dim: number,
-  method: 'pca' | 'random',
+  method: 'pca' | 'random' | 'autoencoder',
   permute: boolean,
   seed: number,
   scale: SeqTrainConfig['llmScale'] = 'init-std',
-): DenseMatrix {
+): Promise<DenseMatrix> {
   let e = embeddings;
   if (permute) {
     const order = Array.from({ length: e.rows }, (_, i) => i);
@@ -154,9 +158,12 @@ export function llmItemInit(
     order.forEach((src, dst) => data.set(e.data.subarray(src * e.cols, (src + 1) * e.cols), dst * e.cols));
     e = denseMatrix(e.rows, e.cols, data);
   }
-  const reduced = reduceDims(e, method === 'pca' ? { method: 'pca', dims: Math.min(dim, e.cols) } : { method: 'random', dims: dim, seed });
+  const reduced =
+    method === 'autoencoder'
+      ? (await autoencoderReduce(e, { dims: Math.min(dim, e.cols), seed })).codes
+      : reduceDims(e, method === 'pca' ? { method: 'pca', dims: Math.min(dim, e.cols) } : { method: 'random', dims: dim, seed });
   const out = new Float32Array(e.rows * dim);
-  // PCA cannot exceed the embedding width: extra columns stay 0 and are learned.
+  // PCA (and the autoencoder here) cannot exceed the embedding width: extra columns stay 0 and are learned.
   for (let r = 0; r < e.rows; r++) out.set(reduced.data.subarray(r * reduced.cols, (r + 1) * reduced.cols), r * dim);
   if (scale === 'none') return denseMatrix(e.rows, dim, out);
   let sum = 0;

@@ -422,7 +422,7 @@ program
     if (cfg.llmInit !== 'none') {
       const e = loadEmbeddings(o.dataset, dataset.catalog, o.embeddings);
       embName = e.entry.name;
-      init = llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed, cfg.llmScale).data;
+      init = (await llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed, cfg.llmScale)).data;
       info(`item table initialised from ${e.entry.name} (${cfg.llmInit}${cfg.permuteEmbeddings ? ', permuted across items' : ''})`);
     }
     const model = new SeqModel(
@@ -500,7 +500,7 @@ program
       name,
       label: SEQ_LABELS[o.model],
       arch: cfg.arch,
-      itemInit: cfg.llmInit === 'none' ? 'random' : cfg.llmInit === 'pca' ? 'pca' : 'random-projection',
+      itemInit: cfg.llmInit === 'none' ? 'random' : cfg.llmInit === 'random' ? 'random-projection' : cfg.llmInit,
       ...(embName ? { embeddings: embName } : {}),
       nItems,
       weightsDtype: o.precision,
