@@ -4,7 +4,8 @@
 # Every run checkpoints each epoch under .cache/train/beauty/<name>/ and is started with
 # --resume, so re-running this script after a kill continues where it stopped; finished runs
 # leave .cache/train-queue/<name>.done and are skipped. Per-run logs: .cache/train-queue/<name>.log.
-# Shipped runs (no --no-ship) write public/models/beauty/<name>/ and manifest.json: compare their
+# (Edit this file by writing a copy and renaming it over this one: a running bash reads its script
+# as it goes.) Shipped runs (no --no-ship) write public/models/beauty/<name>/ and manifest.json: compare their
 # inner validation with the committed model's before committing them.
 set -u
 cd "$(dirname "$0")/.."
@@ -35,4 +36,8 @@ run sasrec --model sasrec
 run llm2sasrec --model llm2sasrec
 run gru4rec --model gru4rec
 run llm2gru4rec --model llm2gru4rec
+# The LLM start variants of LLM2BERT4Rec, compared on inner validation (never shipped by the queue).
+run llm2bert4rec-init-std --model llm2bert4rec --name llm2bert4rec-init-std --config bench/configs/llm-scale-init-std.json --no-ship
+run llm2bert4rec-random-projection --model llm2bert4rec --name llm2bert4rec-random-projection --config bench/configs/llm-random-projection.json --no-ship
+run llm2bert4rec-autoencoder --model llm2bert4rec --name llm2bert4rec-autoencoder --config bench/configs/llm-autoencoder.json --no-ship
 echo "$(date -u +%FT%TZ) queue finished"
