@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../src/core/vectors/random.js';
 import { initTfjs, registerGradients } from '../src/node/tfjs-setup.js';
 import { SeqModel, type SeqModelConfig } from '../src/neural/model.js';
-import { buildBatch, copiesPerSession, epochBatches, trainSeqModel, validationNdcg } from '../src/neural/train.js';
-import { sparseCrossEntropy, tiedLogits } from '../src/neural/ops.js';
+import { buildBatch, copiesPerSession, epochBatches, trainSeqModel, trainStep, validationNdcg } from '../src/neural/train.js';
+import { lookupRows, sparseCrossEntropy, tiedLogits } from '../src/neural/ops.js';
 import { sessionsOf } from './helpers.js';
 
 // A learnable pattern: item i is always followed by item i+1 (mod 30).
@@ -112,6 +112,45 @@ describe('sequential models in tfjs (wasm)', async () => {
     const ref = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => reference(tf.add(tf.matMul(a, b, false, true), c) as tf.Tensor2D))([h, w, bias]);
     expect(tiedLogits(h, w, bias).dataSync()[5]).toBeCloseTo(tf.add(tf.matMul(h, w, false, true), bias).dataSync()[5], 6);
     ref.forEach((r, k) => Array.from(r.dataSync()).forEach((v, i) => expect(fast[k].dataSync()[i]).toBeCloseTo(v, 5)));
+  });
+
+  it("a training step (fast ops, clipping without read-back) moves the weights as tfjs' own ops do", () => {
+    for (const arch of ['bert4rec', 'sasrec'] as const) {
+      const cfg = { ...base, arch, dropout: 0 };
+      const fast = new SeqModel(cfg);
+      const ref = new SeqModel(cfg);
+      const seqs = cyclicSessions(40, 2).map((x) => ({ items: Int32Array.from(x) }));
+      const codes = Int32Array.from({ length: 40 }, (_, i) => i);
+      const batch = buildBatch(arch, 8, N_ITEMS + 1, seqs, codes, 1, { maskProb: 0.4, lastItemCopy: false }, mulberry32(3));
+      const opts = { lr: 0.05, clipNorm: 0.5, weightDecay: 0.01 }; // a small clip norm: the clipping is exercised
+      const fastLoss = trainStep(fast, opts).step(batch);
+      // The reference: tf.matMul with a transpose flag, tf.add, log-softmax, clipping read back to JS.
+      const optimizer = tf.train.adam(opts.lr);
+      const refLoss = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const h = tf.reshape(ref.encode(tf.tensor2d(batch.tokens, [batch.rows, batch.L], 'int32'), true), [-1, base.dim]);
+          const rows = lookupRows(h as tf.Tensor2D, tf.tensor1d(batch.positions, 'int32'));
+          const table = tf.slice(ref.vars.get('items')!, [1, 0], [N_ITEMS, base.dim]);
+          const logits = tf.add(tf.matMul(rows, table, false, true), ref.vars.get('itemBias')!);
+          const onehot = tf.cast(tf.oneHot(tf.tensor1d(batch.targets, 'int32'), N_ITEMS), 'float32');
+          return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), onehot), 1))) as tf.Scalar;
+        }, ref.trainable());
+        const norm = Math.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
+        const scale = Math.min(1, opts.clipNorm / norm);
+        optimizer.applyGradients(Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })));
+        for (const v of ref.trainable()) if (v.shape.length === 2) v.assign(tf.mul(v, 1 - opts.lr * opts.weightDecay));
+        return value.dataSync()[0];
+      });
+      expect(fastLoss).toBeCloseTo(refLoss, 5);
+      for (const [k, v] of fast.vars) {
+        const a = v.dataSync();
+        const b = ref.vars.get(k)!.dataSync();
+        let d = 0;
+        for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+        expect(d, `${arch} ${k}`).toBeLessThan(1e-5);
+      }
+      [fast, ref].forEach((m) => m.dispose());
+    }
   });
 
   it('SASRec attention is causal: changing a later item does not change earlier outputs', () => {
