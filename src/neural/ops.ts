@@ -47,7 +47,35 @@ export function mm<T extends tf.Tensor>(a: T, b: tf.Tensor): T {
   return f(a, b) as T;
 }
 
-/** a · bᵀ with b stored as rows (e.g. [items, D]): transposed explicitly. */
+/**
+ * The tied output layer: h · wᵀ + b for h [M, D], item rows w [C, D] and bias b [C], with the
+ * bias folded into the matrix product both ways. Profiled on wasm (M = 1024, C = 12,101, D = 64):
+ * XNNPACK packs the right-hand matrix on every call, so hᵀ · dy (packing [M, C]) cost 2.5x the
+ * forward product and the bias gradient as a separate sum or GEMV cost as much again; here every
+ * product packs a D-wide matrix: dh = dy · w, and [dw | db] = dyᵀ · [h | 1].
+ */
+export function tiedLogits(h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  const [M, D] = h.shape;
+  const C = w.shape[0];
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, rows, bias] = args as tf.Tensor[];
+    (args[3] as tf.GradSaveFunc)([x, rows]);
+    const wtb = tf.concat([tf.transpose(rows), tf.reshape(bias, [1, C])], 0); // [D + 1, C]
+    const xo = tf.concat([x, tf.ones([M, 1])], 1); // [M, D + 1]
+    return {
+      value: tf.matMul(xo as tf.Tensor2D, wtb as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as tf.Tensor2D[];
+        const dx = tf.matMul(dy as tf.Tensor2D, sw);
+        const g = tf.matMul(tf.transpose(dy) as tf.Tensor2D, tf.concat([sx, tf.ones([M, 1])], 1) as tf.Tensor2D); // [C, D + 1]
+        return [dx, tf.slice(g, [0, 0], [C, D]), tf.reshape(tf.slice(g, [0, D], [C, 1]), [C])];
+      },
+    };
+  });
+  return f(h, w, b) as tf.Tensor2D;
+}
+
+/** a · bᵀ with an explicit transpose (WASM's transposed matMul skips XNNPACK). */
 export function mmT<T extends tf.Tensor>(a: T, b: tf.Tensor2D): T {
   return mm(a, tf.transpose(b));
 }
@@ -74,11 +102,34 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, e
   return tf.add(tf.mul(tf.div(centered, tf.sqrt(tf.add(variance, eps))), gamma), beta);
 }
 
-/** Mean cross-entropy of `logits` ([M, C]) at integer `targets` ([M]) without a one-hot. */
+/**
+ * Mean cross-entropy of `logits` ([M, C]) at integer `targets` ([M]) without a one-hot, with a
+ * hand-written gradient (softmax - onehot) / M. tfjs' own gradient of logSumExp goes through
+ * max's gradient, an `equal` broadcast over [M, C] that took 60% of a BERT4Rec step on wasm
+ * (1.26 s of 2.1 s at M = 1024, C = 12,101); here the forward's exponentials are reused.
+ */
 export function sparseCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
   const [M, C] = logits.shape;
-  const logp = tf.sub(logits, tf.logSumExp(logits, 1, true));
-  const flatIdx = tf.add(tf.mul(tf.range(0, M, 1, 'int32'), tf.scalar(C, 'int32')), targets) as tf.Tensor1D;
-  const picked = lookupRows(tf.reshape(logp, [M * C, 1]) as tf.Tensor2D, flatIdx);
-  return tf.neg(tf.mean(picked)) as tf.Scalar;
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor2D;
+    const max = tf.max(x, 1, true);
+    const e = tf.exp(tf.sub(x, max));
+    const sum = tf.sum(e, 1, true);
+    const flatIdx = tf.add(tf.mul(tf.range(0, M, 1, 'int32'), tf.scalar(C, 'int32')), targets) as tf.Tensor1D;
+    const picked = tf.gather(tf.reshape(x, [M * C]), flatIdx);
+    // mean over rows of lse - x[target], lse = max + log(sum)
+    const value = tf.mean(tf.sub(tf.add(tf.reshape(max, [M]), tf.log(tf.reshape(sum, [M]))), picked));
+    (args[1] as tf.GradSaveFunc)([e, sum, flatIdx]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [se, ssum, idx] = saved;
+        const scale = tf.div(dy, M);
+        const soft = tf.mul(tf.div(se, ssum), scale);
+        const onehot = tf.scatterND(tf.expandDims(idx, 1), tf.neg(tf.broadcastTo(tf.reshape(scale, [1]), [M])), [M * C]);
+        return tf.add(soft, tf.reshape(onehot, [M, C]));
+      },
+    };
+  });
+  return f(logits) as tf.Scalar;
 }

@@ -21,6 +21,13 @@ export interface TrainConfig {
   readonly clipNorm: number | null;
   /** BERT4Rec cloze masking probability. */
   readonly maskProb: number;
+  /**
+   * BERT4Rec sampling as the paper's authors do it: per training session per epoch, `maskCopies`
+   * sequences with fresh random masks, plus (with `lastItemCopy`) one with only the last item
+   * masked, the inference task (paper: 10 + 1). SASRec and GRU4Rec use each session once.
+   */
+  readonly maskCopies: number;
+  readonly lastItemCopy: boolean;
   readonly patience: number;
   readonly valFraction: number;
   readonly valMax: number;
@@ -34,6 +41,8 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   weightDecay: 0,
   clipNorm: 5,
   maskProb: 0.2,
+  maskCopies: 10,
+  lastItemCopy: true,
   patience: 2,
   valFraction: 0.1,
   valMax: 500,
@@ -53,7 +62,7 @@ export interface TrainHooks {
   onEpoch?(log: EpochLog, improved: boolean): void;
 }
 
-interface Seq {
+export interface Seq {
   readonly items: Int32Array;
 }
 
@@ -87,11 +96,31 @@ export function validationNdcg(model: SeqModel, val: readonly Seq[], batch = 256
   return total / val.length;
 }
 
-/** Batches of sessions with similar lengths; order shuffled per epoch. */
-function makeBatches(seqs: readonly Seq[], windowLen: number, batchSize: number, rand: () => number): Seq[][] {
-  const sorted = [...seqs].sort((a, b) => Math.min(a.items.length, windowLen) - Math.min(b.items.length, windowLen));
-  const batches: Seq[][] = [];
-  for (let i = 0; i < sorted.length; i += batchSize) batches.push(sorted.slice(i, i + batchSize));
+/** Training sequences per session per epoch: 1 + maskCopies for BERT4Rec (see TrainConfig), else 1. */
+export function copiesPerSession(arch: SeqModel['config']['arch'], cfg: Pick<TrainConfig, 'maskCopies' | 'lastItemCopy'>): number {
+  return arch === 'bert4rec' ? Math.max(1, cfg.maskCopies + (cfg.lastItemCopy ? 1 : 0)) : 1;
+}
+
+/**
+ * One epoch's batches, each an Int32Array of sequence codes `session * copies + copy`. Sequences
+ * are bucketed by (windowed) length so a batch is cut to its own longest sequence, shuffled
+ * within each length (so a batch mixes sessions rather than holding one session's copies), and
+ * the batch order is shuffled. Typed arrays and a counting sort: no per-sequence objects.
+ */
+export function epochBatches(seqs: readonly Seq[], windowLen: number, copies: number, batchSize: number, rand: () => number): Int32Array[] {
+  const counts = new Int32Array(windowLen + 2);
+  const lenOf = (s: number) => Math.min(seqs[s].items.length, windowLen);
+  for (let s = 0; s < seqs.length; s++) counts[lenOf(s) + 1] += copies;
+  for (let l = 1; l < counts.length; l++) counts[l] += counts[l - 1];
+  const bucketStart = counts.slice();
+  const order = new Int32Array(seqs.length * copies);
+  for (let s = 0; s < seqs.length; s++) {
+    const l = lenOf(s);
+    for (let c = 0; c < copies; c++) order[counts[l]++] = s * copies + c;
+  }
+  for (let l = 0; l + 1 < bucketStart.length; l++) shuffleRange(order, bucketStart[l], bucketStart[l + 1], rand);
+  const batches: Int32Array[] = [];
+  for (let i = 0; i < order.length; i += batchSize) batches.push(order.subarray(i, i + batchSize));
   for (let i = batches.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [batches[i], batches[j]] = [batches[j], batches[i]];
@@ -99,57 +128,92 @@ function makeBatches(seqs: readonly Seq[], windowLen: number, batchSize: number,
   return batches;
 }
 
-/** The input tokens, the flat positions whose output is predicted, and their targets. */
-function batchTensors(model: SeqModel, batch: readonly Seq[], cfg: TrainConfig, rand: () => number) {
-  const { arch, maxLen } = model.config;
-  const inputs: number[][] = [];
-  const positions: [row: number, pos: number][] = [];
-  const targets: number[] = [];
-  for (const s of batch) {
-    if (arch === 'bert4rec') {
-      const win = s.items.subarray(Math.max(0, s.items.length - maxLen));
-      const toks = Array.from(win, (i) => i + 1);
-      const masked: number[] = [];
-      for (let p = 0; p < toks.length; p++) if (rand() < cfg.maskProb) masked.push(p);
-      if (masked.length === 0) masked.push(toks.length - 1);
-      inputs.push(toks);
-      for (const p of masked) {
-        targets.push(toks[p] - 1);
-        toks[p] = model.maskToken;
-      }
-      positionsOf(inputs.length - 1, masked);
-    } else {
-      const win = s.items.subarray(Math.max(0, s.items.length - (maxLen + 1)));
-      inputs.push(Array.from(win.subarray(0, win.length - 1), (i) => i + 1));
-      const ps: number[] = [];
-      for (let p = 0; p + 1 < win.length; p++) {
-        ps.push(p);
-        targets.push(win[p + 1]);
-      }
-      positionsOf(inputs.length - 1, ps);
-    }
-  }
-  // Left-pad to the batch's longest sequence; remember where each predicted position lands.
-  const L = Math.max(...inputs.map((t) => t.length));
-  const flat = new Int32Array(inputs.length * L);
-  inputs.forEach((t, r) => flat.set(t, r * L + (L - t.length)));
-  const flatPositions = positions.map(([r, p]) => r * L + (L - inputs[r].length) + p);
-  return { flat, L, flatPositions, targets };
-
-  function positionsOf(row: number, ps: number[]) {
-    for (const p of ps) positions.push([row, p]);
+function shuffleRange(a: Int32Array, from: number, to: number, rand: () => number): void {
+  for (let i = to - 1; i > from; i--) {
+    const j = from + Math.floor(rand() * (i - from + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
   }
 }
 
-/** Global-norm gradient clipping (tfjs optimizers have none). */
+/** A batch as typed arrays: left-padded tokens [rows, L], the flat positions predicted, their targets. */
+export interface BatchArrays {
+  readonly rows: number;
+  readonly L: number;
+  readonly tokens: Int32Array;
+  readonly positions: Int32Array;
+  readonly targets: Int32Array;
+}
+
+/**
+ * The input tokens, the flat positions whose output is predicted, and their targets. BERT4Rec:
+ * copy 0 (with `lastItemCopy`) masks only the last item; other copies mask each item with
+ * probability `maskProb` (the last item if none was drawn). SASRec/GRU4Rec: every next item.
+ */
+export function buildBatch(
+  arch: SeqModel['config']['arch'],
+  maxLen: number,
+  maskToken: number,
+  seqs: readonly Seq[],
+  codes: Int32Array,
+  copies: number,
+  cfg: Pick<TrainConfig, 'maskProb' | 'lastItemCopy'>,
+  rand: () => number,
+): BatchArrays {
+  const bert = arch === 'bert4rec';
+  const win = bert ? maxLen : maxLen + 1;
+  let L = 1;
+  for (const code of codes) L = Math.max(L, Math.min(seqs[Math.floor(code / copies)].items.length, win) - (bert ? 0 : 1));
+  const rows = codes.length;
+  const tokens = new Int32Array(rows * L);
+  const positions = new Int32Array(rows * L);
+  const targets = new Int32Array(rows * L);
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const code = codes[r];
+    const items = seqs[Math.floor(code / copies)].items;
+    const w = items.subarray(Math.max(0, items.length - win));
+    if (bert) {
+      const off = r * L + (L - w.length);
+      for (let p = 0; p < w.length; p++) tokens[off + p] = w[p] + 1;
+      const first = n;
+      if (!(cfg.lastItemCopy && code % copies === 0)) {
+        for (let p = 0; p < w.length; p++) {
+          if (rand() < cfg.maskProb) {
+            positions[n] = off + p;
+            targets[n++] = w[p];
+            tokens[off + p] = maskToken;
+          }
+        }
+      }
+      if (n === first) {
+        const p = w.length - 1;
+        positions[n] = off + p;
+        targets[n++] = w[p];
+        tokens[off + p] = maskToken;
+      }
+    } else {
+      const off = r * L + (L - (w.length - 1));
+      for (let p = 0; p + 1 < w.length; p++) {
+        tokens[off + p] = w[p] + 1;
+        positions[n] = off + p;
+        targets[n++] = w[p + 1];
+      }
+    }
+  }
+  return { rows, L, tokens, positions: positions.subarray(0, n), targets: targets.subarray(0, n) };
+}
+
+/**
+ * Global-norm gradient clipping (tfjs optimizers have none), as Keras' clipnorm: every gradient
+ * times clip / max(norm, clip). The scale stays a tensor, so there is no read-back per step.
+ */
 function clipByGlobalNorm(grads: tf.NamedTensorMap, clip: number): tf.NamedTensorMap {
-  return tf.tidy(() => {
-    const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    const norm = Math.sqrt((tf.addN(sq).dataSync() as Float32Array)[0]);
-    if (!(norm > clip)) return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.clone(g)]));
-    const scale = clip / norm;
-    return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
-  });
+  const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+  const norm = tf.sqrt(tf.addN(sq));
+  const scale = tf.div(clip, tf.maximum(norm, clip));
+  return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
 }
 
 /** Everything needed to continue a run exactly where an epoch ended. */
@@ -195,6 +259,34 @@ async function restoreOptimizer(optimizer: tf.AdamOptimizer, model: SeqModel, st
   await optimizer.setWeights(named);
 }
 
+/**
+ * One optimisation step on a batch (what `trainSeqModel` runs per batch, and what the training
+ * benchmark times): forward, loss at the predicted positions, gradients, global-norm clipping,
+ * Adam, decoupled weight decay (AdamW). Returns the batch's mean loss.
+ */
+export function trainStep(model: SeqModel, cfg: Pick<TrainConfig, 'lr' | 'clipNorm' | 'weightDecay'>) {
+  const optimizer = tf.train.adam(cfg.lr);
+  const vars = model.trainable();
+  const decayed = vars.filter((v) => v.shape.length === 2); // matrices and embeddings, not biases/norms
+  const decay = 1 - cfg.lr * cfg.weightDecay;
+  const step = (b: BatchArrays): number =>
+    tf.tidy(() => {
+      const tokens = tf.tensor2d(b.tokens, [b.rows, b.L], 'int32');
+      const posT = tf.tensor1d(b.positions, 'int32');
+      const targetT = tf.tensor1d(b.targets, 'int32');
+      const { value, grads } = tf.variableGrads(() => {
+        const h = model.encode(tokens, true);
+        const rows = lookupRows(tf.reshape(h, [-1, model.config.dim]) as tf.Tensor2D, posT);
+        return sparseCrossEntropy(model.itemLogits(rows), targetT);
+      }, vars);
+      const clipped = cfg.clipNorm ? clipByGlobalNorm(grads, cfg.clipNorm) : grads;
+      optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+      if (cfg.weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, decay));
+      return value.dataSync()[0];
+    });
+  return { optimizer, step };
+}
+
 export async function trainSeqModel(
   model: SeqModel,
   train: SessionSet,
@@ -205,9 +297,7 @@ export async function trainSeqModel(
   if (model.frozen) throw new Error('the model is frozen for inference (seqRecommender); train a fresh or reloaded model');
   const cfg: TrainConfig = { ...TRAIN_DEFAULTS, ...config };
   const { fit, val } = innerSplit(train, cfg);
-  const optimizer = tf.train.adam(cfg.lr);
-  const vars = model.trainable();
-  const decayed = vars.filter((v) => v.shape.length === 2); // matrices and embeddings, not biases/norms
+  const { optimizer, step } = trainStep(model, cfg);
   const history: EpochLog[] = resume ? [...resume.history] : [];
   let best = resume?.best ?? -1;
   let bestEpoch = resume?.bestEpoch ?? 0;
@@ -223,27 +313,16 @@ export async function trainSeqModel(
       // Per-epoch random streams: a resumed run draws exactly what an uninterrupted one would.
       const rand = mulberry32((cfg.seed * 7919 + epoch) >>> 0);
       model.reseedDropout(cfg.seed * 104729 + epoch * 1000003);
-      const batches = makeBatches(fit, model.config.arch === 'bert4rec' ? model.config.maxLen : model.config.maxLen + 1, cfg.batchSize, rand);
+      const { arch, maxLen } = model.config;
+      const copies = copiesPerSession(arch, cfg);
+      const batches = epochBatches(fit, arch === 'bert4rec' ? maxLen : maxLen + 1, copies, cfg.batchSize, rand);
       let lossSum = 0;
-      for (const [bi, batch] of batches.entries()) {
-        const { flat, L, flatPositions, targets } = batchTensors(model, batch, cfg, rand);
-        const loss = tf.tidy(() => {
-          const tokens = tf.tensor2d(flat, [batch.length, L], 'int32');
-          const posT = tf.tensor1d(flatPositions, 'int32');
-          const targetT = tf.tensor1d(targets, 'int32');
-          const { value, grads } = tf.variableGrads(() => {
-            const h = model.encode(tokens, true);
-            const rows = lookupRows(tf.reshape(h, [-1, model.config.dim]) as tf.Tensor2D, posT);
-            return sparseCrossEntropy(model.itemLogits(rows), targetT);
-          }, vars);
-          const clipped = cfg.clipNorm ? clipByGlobalNorm(grads, cfg.clipNorm) : grads;
-          optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
-          if (cfg.weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, 1 - cfg.lr * cfg.weightDecay));
-          return value.dataSync()[0];
-        });
+      for (const [bi, codes] of batches.entries()) {
+        const b = buildBatch(arch, maxLen, model.maskToken, fit, codes, copies, cfg, rand);
+        const loss = step(b);
         lossSum += loss;
         hooks.onBatch?.(epoch, bi + 1, batches.length, lossSum / (bi + 1));
-        await new Promise((r) => setTimeout(r, 0)); // let progress output and checkpoint writes run
+        await new Promise((r) => setImmediate(r)); // let progress output and checkpoint writes run
       }
       const valNdcg20 = validationNdcg(model, val);
       const log: EpochLog = { epoch, loss: lossSum / Math.max(1, batches.length), valNdcg20, seconds: (performance.now() - te) / 1000 };

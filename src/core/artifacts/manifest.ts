@@ -70,7 +70,7 @@ export const SeqModelEntry = z.object({
   label: z.string().min(1),
   arch: z.enum(['bert4rec', 'sasrec', 'gru4rec']),
   /** How the item table started: random, or from the named embeddings (reduced by PCA / random projection). */
-  itemInit: z.enum(['random', 'pca', 'random-projection']),
+  itemInit: z.enum(['random', 'pca', 'random-projection', 'autoencoder']),
   /** Embeddings the item table started from, if any. */
   embeddings: z.string().optional(),
   /** The catalog size the model scores (must equal the catalog's). */

@@ -83,7 +83,7 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   if (cfg.llmInit !== 'none') {
     const e = await loadEmbeddings(o.dataset, dataset.catalog, o.embeddings);
     embName = e.entry.name;
-    init = llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed).data;
+    init = (await llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed, cfg.llmScale)).data;
     hooks.info?.(`item table initialised from ${e.entry.name} (${cfg.llmInit}${cfg.permuteEmbeddings ? ', permuted across items' : ''})`);
   }
   const model = new SeqModel(
@@ -99,7 +99,7 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   const result = await trainSeqModel(
     model,
     p.split.train,
-    { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, patience: cfg.patience, valMax: cfg.valMax, seed: cfg.seed },
+    { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, maskCopies: cfg.maskCopies, lastItemCopy: cfg.lastItemCopy, patience: cfg.patience, valMax: cfg.valMax, seed: cfg.seed },
     {
       onBatch: (epoch, b, n, loss) => hooks.onBatch?.(name, epoch, b, n, loss),
       onEpoch: (log, improved) => {
@@ -148,7 +148,7 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
     name,
     label: entry.label,
     arch: cfg.arch,
-    itemInit: cfg.llmInit === 'none' ? 'random' : cfg.llmInit === 'pca' ? 'pca' : 'random-projection',
+    itemInit: cfg.llmInit === 'none' ? 'random' : cfg.llmInit === 'random' ? 'random-projection' : cfg.llmInit,
     ...(embName ? { embeddings: embName } : {}),
     nItems,
     weightsDtype: o.precision,

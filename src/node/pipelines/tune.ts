@@ -40,7 +40,8 @@ async function validationSets(ws: Workspace, model: string, config: object): Pro
   if (!seq) throw new InputError(`public/models/${ws.name}/manifest.json`, `lists no trained ${seqName}`);
   const log = await readTrainLog(ws.name, seq);
   if (!log) throw new InputError(seq.model.file, 'has no training log: its inner validation set is unknown');
-  const cfg = SeqTrainConfig.parse(log.config);
+  // Only what chose the inner split (older logs predate later config keys).
+  const cfg = SeqTrainConfig.pick({ seed: true, valMax: true }).parse(log.config);
   return [innerSplit(ws.protocol.split.train, { valFraction: 0.1, valMax: cfg.valMax, seed: cfg.seed })];
 }
 

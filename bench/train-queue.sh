@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The long training runs of issue #10, one at a time (2 shared cores), each resumable:
+#   nohup bench/train-queue.sh > .cache/train-queue/queue.log 2>&1 &
+# Every run checkpoints each epoch under .cache/train/beauty/<name>/ and is started with
+# --resume, so re-running this script after a kill continues where it stopped; finished runs
+# leave .cache/train-queue/<name>.done and are skipped. Per-run logs: .cache/train-queue/<name>.log.
+# (Edit this file by writing a copy and renaming it over this one: a running bash reads its script
+# as it goes.) Shipped runs (no --no-ship) write public/models/beauty/<name>/ and manifest.json: compare their
+# inner validation with the committed model's before committing them.
+set -u
+cd "$(dirname "$0")/.."
+Q=.cache/train-queue
+mkdir -p "$Q"
+exec 9>"$Q/lock"
+flock -n 9 || { echo "another train-queue is running"; exit 1; }
+
+run() { # name, then the cli train arguments
+  local name=$1
+  shift
+  if [ -e "$Q/$name.done" ]; then echo "$(date -u +%FT%TZ) skip $name (done)"; return; fi
+  echo "$(date -u +%FT%TZ) start $name: $*"
+  if npx tsx src/node/cli.ts train --dataset beauty --resume --quiet "$@" >>"$Q/$name.log" 2>&1; then
+    touch "$Q/$name.done"
+    echo "$(date -u +%FT%TZ) done $name"
+  else
+    echo "$(date -u +%FT%TZ) FAILED $name (see $Q/$name.log)"
+  fi
+}
+
+run llm2bert4rec --model llm2bert4rec
+run bert4rec --model bert4rec
+run llm2bert4rec-seed2 --model llm2bert4rec --name llm2bert4rec-seed2 --config bench/configs/seed2.json --no-ship
+run bert4rec-seed2 --model bert4rec --name bert4rec-seed2 --config bench/configs/seed2.json --no-ship
+run llm2bert4rec-permuted --model llm2bert4rec --permute
+run sasrec --model sasrec
+run llm2sasrec --model llm2sasrec
+run gru4rec --model gru4rec
+run llm2gru4rec --model llm2gru4rec
+# The LLM start variants of LLM2BERT4Rec, compared on inner validation (never shipped by the queue).
+run llm2bert4rec-init-std --model llm2bert4rec --name llm2bert4rec-init-std --config bench/configs/llm-scale-init-std.json --no-ship
+run llm2bert4rec-random-projection --model llm2bert4rec --name llm2bert4rec-random-projection --config bench/configs/llm-random-projection.json --no-ship
+run llm2bert4rec-autoencoder --model llm2bert4rec --name llm2bert4rec-autoencoder --config bench/configs/llm-autoencoder.json --no-ship
+echo "$(date -u +%FT%TZ) queue finished"
