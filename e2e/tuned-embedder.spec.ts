@@ -9,6 +9,8 @@ import { tunedEmbeddingsName } from '../src/recommenders/tuned-embeddings.js';
 import { waitReady } from './helpers.js';
 
 test.describe.configure({ timeout: 180_000 });
+// page.route does not see requests a service worker answers; this test swaps a file by route.
+test.use({ serviceWorkers: 'block' });
 
 const TUNED = tunedEmbeddingsName('beauty');
 const TUNED_ONNX = join(MODELS_DIR, TUNED, 'onnx', 'model.onnx');
