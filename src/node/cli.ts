@@ -19,6 +19,7 @@ import { loadDataset } from './dataset-files.js';
 import { MODELS_DIR, ROOT } from './paths.js';
 import { progressBar } from './progress.js';
 import { initTfjs } from './tfjs-setup.js';
+import { registerPromptCommands, trainLlmSeqPromptCli } from './prompt-cli.js';
 import { tfjsDotKernel } from '../tfjs/dot-kernel.js';
 import { fmt, formatTable } from './table.js';
 
@@ -385,7 +386,7 @@ program
   .command('train')
   .description('train a sequential model (BERT4Rec, SASRec and their LLM-initialised twins) with early stopping on inner validation')
   .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
-  .requiredOption('--model <name>', 'bert4rec, llm2bert4rec, sasrec, llm2sasrec, gru4rec or llm2gru4rec')
+  .requiredOption('--model <name>', 'bert4rec, llm2bert4rec, sasrec, llm2sasrec, gru4rec, llm2gru4rec, or llmseqprompt (the local LLMSeqPrompt language model)')
   .option('--config <file>', 'JSON config (partial; merged over the model\'s defaults)')
   .option('--epochs <n>', 'at most this many epochs', positiveInt)
   .option('--permute', 'control run: shuffle the LLM embeddings across items before initialising')
@@ -395,8 +396,10 @@ program
   .option('--no-ship', 'do not list the model in the manifest (an experiment): its log goes to bench/results/train-<name>.json (always so with --permute)')
   .option('--precision <dtype>', 'weights file precision: uint8 (a quarter of float32\'s bytes; per-tensor affine), float16 (half) or float32', precisionChoice, 'uint8' as WeightsPrecision)
   .option('--quiet', 'no progress bar')
+  .option('--eval-limit <n>', 'llmseqprompt: evaluate on the first n test sessions only', positiveInt)
   .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nAt the end writes public/models/<dataset>/<name>/model.json + weights.bin (the best epoch) and train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics of the shipped weights), and lists the model in manifest.json.')
-  .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean }) => {
+  .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean; evalLimit?: number }) => {
+    if (o.model === 'llmseqprompt') return trainLlmSeqPromptCli(o);
     const { isSeqModelName, SEQ_PRESETS, SEQ_MODEL_NAMES, SEQ_LABELS, SeqTrainConfig, llmItemInit, popularityBias } = await import('../neural/presets.js');
     const { SeqModel } = await import('../neural/model.js');
     const { trainSeqModel } = await import('../neural/train.js');
@@ -524,6 +527,8 @@ program
       out(`${' '.repeat(13)}defaults: ${JSON.stringify(MODELS[name].defaults)}`);
     }
   });
+
+registerPromptCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const err = e as Error;
