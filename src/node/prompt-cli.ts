@@ -69,8 +69,11 @@ export async function trainLlmSeqPromptCli(o: TrainPromptOptions): Promise<void>
   const emb = loadEmbeddings(o.dataset, dataset.catalog, o.embeddings);
   out(`training ${name} (a small causal transformer LM trained from scratch, not a pretrained LLM) on the prompt-completion pairs of ${p.split.stats.trainSessions} training sessions: ${JSON.stringify(cfg)}`);
   let bar = progressBar(`${name} epoch 1`, 1, o.quiet);
+  const tStart = performance.now();
   const trained = await fitLlmSeqPrompt(p, cfg, {
     onBatch: (epoch, b, n, loss) => {
+      // Without a terminal (a background run with a log), a line every 25 batches.
+      if (!process.stderr.isTTY && b % 25 === 0) info(`epoch ${epoch} batch ${b}/${n}: loss ${loss.toFixed(4)}, ${((performance.now() - tStart) / 60000).toFixed(1)} min`);
       if (b === 1) {
         bar.stop();
         bar = progressBar(`${name} epoch ${epoch}`, n, o.quiet);
@@ -103,7 +106,7 @@ export async function trainLlmSeqPromptCli(o: TrainPromptOptions): Promise<void>
   trained.model.dispose();
   out(`wrote public/models/${o.dataset}/${name}/model.json (${shipped.json.length} bytes), weights.bin (${shipped.weightsBytes} bytes, ${o.precision}); updated manifest.json`);
   // The shipped files are what gets evaluated.
-  const rec = await loadLlmSeqPrompt(o.dataset, shipped.entry, dataset.catalog);
+  const rec = await loadLlmSeqPrompt(o.dataset, shipped.entry, dataset.catalog, { sampling: { timeBudgetMs: 600_000 } });
   const result = await runEval(p, rec, o.evalLimit, o.quiet);
   rec.dispose?.();
   updateTrainLog(o.dataset, name, { ...log, weights: { dtype: o.precision, bytes: shipped.weightsBytes }, test: result });
@@ -143,30 +146,70 @@ export function registerPromptCommands(program: Command): void {
     });
 
   program
-    .command('prompt-eval')
-    .description('evaluate the shipped local LLMSeqPrompt model on the test split (generation + name mapping + the paper\'s metrics)')
+    .command('prompt-finetune')
+    .description("fine-tune a model on the RecSys'23 pairs through an OpenAI-compatible API (OPENAI_API_KEY, OPENAI_BASE_URL); resumable")
     .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
-    .option('--name <name>', 'the model folder / manifest name', 'llmseqprompt')
+    .requiredOption('--base-model <id>', 'the model to fine-tune, e.g. babbage-002 or gpt-4o-mini-2024-07-18')
+    .option('--suffix <s>', 'suffix of the fine-tuned model name')
+    .option('--seed <n>', 'shuffle seed of the pairs', (v) => Number(v), 42)
+    .addHelpText('after', '\nUploads train.jsonl / valid.jsonl (as `prompt-data` writes them), starts one job and polls it; the file and job ids\nare kept in .cache/finetune-*.json, so an interrupted run resumes without a second upload or job.')
+    .action(async (o: { dataset: string; baseModel: string; suffix?: string; seed: number }) => {
+      const { remoteFineTune } = await import('./prompt-remote.js');
+      const p = makeProtocol(loadDataset(o.dataset));
+      out(`fine-tuned model: ${await remoteFineTune(p, o.baseModel, o.suffix, o.seed, info)}`);
+    });
+
+  program
+    .command('prompt-eval')
+    .description('evaluate LLMSeqPrompt on the test split: the shipped local model, or (--provider openai) a model behind an OpenAI-compatible API')
+    .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
+    .addOption(new Option('--provider <p>', 'local: the shipped small LM; openai: OPENAI_BASE_URL / OPENAI_API_KEY').choices(['local', 'openai']).default('local'))
+    .option('--name <name>', 'local: the model folder / manifest name', 'llmseqprompt')
+    .option('--remote-model <id>', 'openai: the (fine-tuned) model id')
+    .addOption(new Option('--format <f>', "openai: RecSys'23 completions or chat (GenItem)").choices(['recsys23', 'chat']).default('recsys23'))
+    .option('--concurrency <n>', 'openai: requests in flight', (v) => Number(v), 4)
     .option('--limit <n>', 'only the first n test sessions', (v) => Number(v))
-    .option('--temperature <t>', 'override the sampling temperature', (v) => Number(v))
+    .option('--temperature <t>', 'override the sampling temperature (paper 0.5; the extension found 0.25 better)', (v) => Number(v))
+    .option('--time-budget <ms>', 'local: generation time budget per session (the app uses the model\'s 5 s; evaluation measures the model, not the machine\'s load)', (v) => Number(v), 600_000)
     .option('--json <out>', 'write {"sessions", "metrics", ...}')
     .option('--quiet', 'no progress bar')
-    .action(async (o: { dataset: string; name: string; limit?: number; temperature?: number; json?: string; quiet?: boolean }) => {
-      const { initTfjs } = await import('./tfjs-setup.js');
-      info(`tfjs backend: ${await initTfjs()}`);
-      const { readManifest } = await import('./artifacts.js');
-      const { loadLlmSeqPrompt } = await import('./llmseqprompt.js');
+    .action(async (o: { dataset: string; provider: 'local' | 'openai'; name: string; remoteModel?: string; format: 'recsys23' | 'chat'; concurrency: number; limit?: number; temperature?: number; timeBudget: number; json?: string; quiet?: boolean }) => {
       const dataset = loadDataset(o.dataset);
       const p = makeProtocol(dataset);
-      const entry = readManifest(o.dataset)?.promptModels?.find((m) => m.name === o.name);
-      if (!entry) throw new InputError(`public/models/${o.dataset}/manifest.json`, `lists no prompt model "${o.name}": run \`npm run cli -- train --dataset ${o.dataset} --model llmseqprompt\``);
-      const rec = await loadLlmSeqPrompt(o.dataset, entry, dataset.catalog, o.temperature !== undefined ? { sampling: { temperature: o.temperature } } : {});
-      const r = await runEval(p, rec, o.limit, o.quiet);
-      rec.dispose?.();
-      out(promptMetricsTable([{ label: `${o.name}${o.temperature !== undefined ? ` (temperature ${o.temperature})` : ''}`, metrics: r.metrics }]));
+      let label: string;
+      let result: object & { metrics: MetricValues };
+      let config: object;
+      if (o.provider === 'openai') {
+        if (!o.remoteModel) throw new InvalidArgumentError('--provider openai needs --remote-model');
+        const { remoteEvaluate } = await import('./prompt-remote.js');
+        const { subsetCases } = await import('../core/prompt/cases.js');
+        const cases = o.limit ? subsetCases(p.split.test, o.limit) : p.split.test;
+        const bar = progressBar(`completions for ${cases.targets.length} sessions`, cases.targets.length, o.quiet);
+        const r = await remoteEvaluate(p, cases, { model: o.remoteModel, format: o.format, concurrency: o.concurrency, ...(o.temperature !== undefined ? { params: { temperature: o.temperature } } : {}) }, (d, s) =>
+          bar.update(d, undefined, `${s.requests} requests (${s.cached} cached, ${s.retries} retries), ${s.promptTokens} prompt + ${s.completionTokens} completion tokens`),
+        );
+        bar.stop();
+        info(`${r.stats.requests} requests, ${r.stats.cached} from the cache, ${r.stats.promptTokens} prompt + ${r.stats.completionTokens} completion tokens; list items: ${r.exact} exact, ${r.nearest} nearest`);
+        label = o.remoteModel;
+        result = r;
+        config = { provider: 'openai-compatible', model: o.remoteModel, format: o.format, temperature: o.temperature ?? 0.5 };
+      } else {
+        const { initTfjs } = await import('./tfjs-setup.js');
+        info(`tfjs backend: ${await initTfjs()}`);
+        const { readManifest } = await import('./artifacts.js');
+        const { loadLlmSeqPrompt } = await import('./llmseqprompt.js');
+        const entry = readManifest(o.dataset)?.promptModels?.find((m) => m.name === o.name);
+        if (!entry) throw new InputError(`public/models/${o.dataset}/manifest.json`, `lists no prompt model "${o.name}": run \`npm run cli -- train --dataset ${o.dataset} --model llmseqprompt\``);
+        const rec = await loadLlmSeqPrompt(o.dataset, entry, dataset.catalog, { sampling: { timeBudgetMs: o.timeBudget, ...(o.temperature !== undefined ? { temperature: o.temperature } : {}) } });
+        result = await runEval(p, rec, o.limit, o.quiet);
+        config = rec.config;
+        rec.dispose?.();
+        label = `${o.name}${o.temperature !== undefined ? ` (temperature ${o.temperature})` : ''}`;
+      }
+      out(promptMetricsTable([{ label, metrics: result.metrics }]));
       if (o.json) {
         mkdirSync(resolve(o.json, '..'), { recursive: true });
-        writeFileSync(o.json, `${JSON.stringify({ model: o.name, config: rec.config, ...r }, null, 2)}\n`);
+        writeFileSync(o.json, `${JSON.stringify({ model: label, config, ...result }, null, 2)}\n`);
         info(`wrote ${o.json}`);
       }
     });
