@@ -399,7 +399,7 @@ program
   .option('--eval-limit <n>', 'llmseqprompt: evaluate on the first n test sessions only', positiveInt)
   .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nAt the end writes public/models/<dataset>/<name>/model.json + weights.bin (the best epoch) and train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics of the shipped weights), and lists the model in manifest.json.')
   .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean; evalLimit?: number }) => {
-    if (o.model === 'llmseqprompt') return trainLlmSeqPromptCli(o);
+    if (o.model === 'llmseqprompt') return trainLlmSeqPromptCli(o); // --resume: a warm start from the shipped weights
     const { isSeqModelName, SEQ_PRESETS, SEQ_MODEL_NAMES, SEQ_LABELS, SeqTrainConfig, llmItemInit, popularityBias } = await import('../neural/presets.js');
     const { SeqModel } = await import('../neural/model.js');
     const { trainSeqModel } = await import('../neural/train.js');

@@ -53,13 +53,19 @@ export interface TrainedLm {
 }
 
 /** Trains the local model on the training split's prompt-completion pairs (the prompt-data split). */
-export async function fitLlmSeqPrompt(p: Protocol, cfg: LlmSeqPromptConfig, hooks: LmTrainHooks = {}): Promise<TrainedLm> {
+export async function fitLlmSeqPrompt(p: Protocol, cfg: LlmSeqPromptConfig, hooks: LmTrainHooks = {}, warmStart?: LoadedLm): Promise<TrainedLm> {
   const { vocab, items } = await catalogTokens(p.dataset.catalog.titles, cfg.titleTokens);
   const split = promptSplit(p.split.train, cfg.seed);
   const train = examplesOf(split.train, items, cfg.promptItems);
   const valid = examplesOf(split.valid, items, cfg.promptItems);
   const maxLen = Math.max(...train.map((e) => e.tokens.length), ...valid.map((e) => e.tokens.length));
-  const model = new LmModel({ vocab: vocab.pieces.length + 4, maxLen, dim: cfg.dim, layers: cfg.layers, heads: cfg.heads, dropout: cfg.dropout, seed: cfg.seed });
+  const config = { vocab: vocab.pieces.length + 4, maxLen, dim: cfg.dim, layers: cfg.layers, heads: cfg.heads, dropout: cfg.dropout, seed: cfg.seed };
+  if (warmStart && (JSON.stringify(warmStart.model.config) !== JSON.stringify(config) || warmStart.vocab.pieces.join('\n') !== vocab.pieces.join('\n'))) {
+    throw new Error('--resume: the shipped model has another architecture or vocabulary than this config; train without --resume');
+  }
+  // A warm start continues from the shipped weights (a fresh optimizer state).
+  const model = new LmModel(config, warmStart ? warmStart.model.vars : undefined);
+  warmStart?.model.dispose();
   const result = await trainLm(model, train, valid, cfg, hooks);
   return { model, vocab, items, result, examples: { train: train.length, valid: valid.length } };
 }

@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.js';
 import type { MetricValues } from '../core/metrics/metrics.js';
 import { makeProtocol } from '../evaluation/protocol.js';
 import type { WeightsPrecision } from '../neural/io.js';
-import { LLMSEQPROMPT_DEFAULTS, LlmSeqPromptConfig } from '../neural/lm-train.js';
+import { LLMSEQPROMPT_DEFAULTS, LlmSeqPromptConfig, type LmEpochLog } from '../neural/lm-train.js';
 import { loadDataset } from './dataset-files.js';
 import { progressBar } from './progress.js';
 import { fmt, formatTable } from './table.js';
@@ -53,6 +53,8 @@ export interface TrainPromptOptions {
   quiet?: boolean;
   /** Evaluate on at most this many test sessions after training (default: all). */
   evalLimit?: number;
+  /** Continue from the shipped model's weights (fresh optimizer state). */
+  resume?: boolean;
 }
 
 /** `train --model llmseqprompt`: train, ship (model.json + weights.bin + manifest entry), evaluate on the test split. */
@@ -67,6 +69,13 @@ export async function trainLlmSeqPromptCli(o: TrainPromptOptions): Promise<void>
   const dataset = loadDataset(o.dataset);
   const p = makeProtocol(dataset);
   const emb = loadEmbeddings(o.dataset, dataset.catalog, o.embeddings);
+  const { readManifest } = await import('./artifacts.js');
+  const { loadLmFiles, readPromptTrainLog } = await import('./llmseqprompt.js');
+  const previousEntry = o.resume ? readManifest(o.dataset)?.promptModels?.find((m) => m.name === name) : undefined;
+  if (o.resume && !previousEntry) throw new InputError(`public/models/${o.dataset}/manifest.json`, `lists no prompt model "${name}" to resume from`);
+  const previousLog = previousEntry ? readPromptTrainLog(o.dataset, previousEntry) : null;
+  const previousHistory = (previousLog?.history as LmEpochLog[] | undefined) ?? [];
+  if (previousEntry) info(`warm start from the shipped ${name} (${previousHistory.length} epochs, ${(((previousLog?.trainSeconds as number | undefined) ?? 0) / 60).toFixed(1)} min); the optimizer state starts afresh`);
   out(`training ${name} (a small causal transformer LM trained from scratch, not a pretrained LLM) on the prompt-completion pairs of ${p.split.stats.trainSessions} training sessions: ${JSON.stringify(cfg)}`);
   let bar = progressBar(`${name} epoch 1`, 1, o.quiet);
   const tStart = performance.now();
@@ -84,7 +93,7 @@ export async function trainLlmSeqPromptCli(o: TrainPromptOptions): Promise<void>
       bar.stop();
       out(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}, validation completion loss ${log.valLoss.toFixed(4)}, ${log.seconds.toFixed(0)} s${improved ? ' (best so far)' : ''}`);
     },
-  });
+  }, previousEntry ? loadLmFiles(o.dataset, previousEntry) : undefined);
   const r = trained.result;
   out(`best epoch ${r.bestEpoch} (validation loss ${r.bestValLoss.toFixed(4)}), ${(r.seconds / 60).toFixed(1)} min, stopped by ${r.stoppedBy}; ${trained.examples.train} training / ${trained.examples.valid} validation pairs; vocabulary ${trained.vocab.pieces.length} + 4 tokens`);
   const params = [...trained.model.vars.values()].reduce((a, v) => a + v.size, 0);
@@ -96,11 +105,12 @@ export async function trainLlmSeqPromptCli(o: TrainPromptOptions): Promise<void>
     vocabulary: trained.vocab.pieces.length + 4,
     maxLen: trained.model.config.maxLen,
     pairs: trained.examples,
-    bestEpoch: r.bestEpoch,
+    bestEpoch: r.bestEpoch + previousHistory.length,
     bestValLoss: r.bestValLoss,
     stoppedBy: r.stoppedBy,
-    trainSeconds: r.seconds,
-    history: r.history,
+    trainSeconds: r.seconds + previousHistory.reduce((a, h) => a + h.seconds, 0),
+    history: [...previousHistory, ...r.history.map((h) => ({ ...h, epoch: h.epoch + previousHistory.length, ...(previousEntry ? { warmStart: true } : {}) }))],
+    ...(previousEntry ? { note: 'trained in several runs: each --resume run continued from the shipped weights of the run before with a fresh Adam state; the budget (maxMinutes) is per run' } : {}),
   };
   const shipped = await shipLlmSeqPrompt(o.dataset, dataset.catalog, name, trained, cfg, o.precision, emb.entry.name, log);
   trained.model.dispose();
