@@ -23,6 +23,8 @@ export interface LlmSeqPromptDeps {
   readonly embed: (texts: readonly string[]) => Promise<Float32Array[]>;
   /** Overrides of the decoding parameters stored with the model (temperature, n, ...). */
   readonly sampling?: Partial<Pick<LlmSeqPromptConfig, 'temperature' | 'topP' | 'n' | 'maxTokens' | 'timeBudgetMs' | 'seed'>>;
+  /** Checked between decoding steps (e.g. a newer session arrived): true ends generation with what is finished. */
+  readonly cancelled?: () => boolean;
 }
 
 export interface LlmSeqPromptRecommender extends Recommender {
@@ -91,7 +93,7 @@ export function llmSeqPromptRecommender(lm: LoadedLm, deps: LlmSeqPromptDeps, na
     },
     async recommendAsync(session: Int32Array, k: number): Promise<Ranked> {
       if (known(session).length === 0) return ranked(new Int32Array(k).fill(-1), []);
-      const [m] = await run([session], k, emptyStats());
+      const [m] = await run([session], k, emptyStats(), deps.cancelled);
       return ranked(m.items, m.generated);
     },
     async recommendCases(cases, k, onProgress, batch = 16) {
