@@ -1,9 +1,10 @@
+import { fetchWithRetry } from '../net/http-retry.js';
 import type { TextEmbedder } from './types.js';
 
 /**
  * An OpenAI-compatible embeddings endpoint (`POST {baseUrl}/embeddings` with
  * `{model, input: string[]}`), the route to the paper's text-embedding-ada-002 vectors.
- * Retries 429/5xx and network errors with exponential backoff (honouring Retry-After).
+ * Retries 429/5xx and network errors with exponential backoff (honouring Retry-After; src/net/http-retry.ts).
  */
 export interface OpenAiEmbedderOptions {
   readonly baseUrl: string;
@@ -25,9 +26,6 @@ function isEmbeddingsResponse(x: unknown): x is EmbeddingsResponse {
 }
 
 export function openAiEmbedder(options: OpenAiEmbedderOptions): TextEmbedder {
-  const fetchImpl = options.fetchImpl ?? fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const maxRetries = options.maxRetries ?? 5;
   const url = `${options.baseUrl.replace(/\/+$/, '')}/embeddings`;
   return {
     provider: 'openai-compatible',
@@ -35,37 +33,22 @@ export function openAiEmbedder(options: OpenAiEmbedderOptions): TextEmbedder {
     pooling: 'provider',
     async embed(texts: readonly string[]): Promise<Float32Array[]> {
       if (texts.length === 0) return [];
-      let backoff = options.initialBackoffMs ?? 1000;
-      for (let attempt = 0; ; attempt++) {
-        let res: Response | undefined;
-        let failure = '';
-        try {
-          res = await fetchImpl(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
-            body: JSON.stringify({ model: options.model, input: texts }),
-          });
-        } catch (e) {
-          failure = (e as Error).message; // network error: retry
-        }
-        if (res) {
-          if (res.ok) {
-            const body: unknown = await res.json();
-            if (!isEmbeddingsResponse(body) || body.data.length !== texts.length) {
-              throw new Error(`${url}: unexpected response shape (expected ${texts.length} embeddings)`);
-            }
-            const out: Float32Array[] = new Array<Float32Array>(texts.length);
-            for (const d of body.data) out[d.index] = Float32Array.from(d.embedding);
-            return out;
-          }
-          failure = `HTTP ${res.status} ${(await res.text()).slice(0, 200)}`;
-          if (res.status !== 429 && res.status < 500) throw new Error(`${url}: ${failure}`);
-        }
-        if (attempt >= maxRetries) throw new Error(`${url}: giving up after ${attempt + 1} attempts (${failure})`);
-        const retryAfter = Number(res?.headers.get('retry-after'));
-        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoff);
-        backoff *= 2;
+      const res = await fetchWithRetry(
+        url,
+        () => ({
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
+          body: JSON.stringify({ model: options.model, input: texts }),
+        }),
+        options,
+      );
+      const body: unknown = await res.json();
+      if (!isEmbeddingsResponse(body) || body.data.length !== texts.length) {
+        throw new Error(`${url}: unexpected response shape (expected ${texts.length} embeddings)`);
       }
+      const out: Float32Array[] = new Array<Float32Array>(texts.length);
+      for (const d of body.data) out[d.index] = Float32Array.from(d.embedding);
+      return out;
     },
   };
 }

@@ -164,6 +164,7 @@ export function writeCatalogArtifacts(dataset: string, catalog: Catalog, split?:
     embeddings: previous?.embeddings.filter((e) => e.count === catalog.ids.length) ?? [],
     ...(previous?.evaluation ? { evaluation: previous.evaluation } : {}),
     ...(previous?.sequentialModels ? { sequentialModels: previous.sequentialModels.filter((m) => m.nItems === catalog.ids.length) } : {}),
+    ...(previous?.promptModels ? { promptModels: previous.promptModels.filter((m) => m.nItems === catalog.ids.length) } : {}),
   };
   writeManifest(manifest);
   return manifest;

@@ -11,6 +11,11 @@ export interface Ranked {
    * added X"), or -1. Only models that can say it fill this in.
    */
   readonly because?: Int32Array;
+  /**
+   * Generative models (LLMSeqPrompt): what the model wrote and the item each name became
+   * ('exact' catalog-name match, or the 'nearest' item by embedding), in list order.
+   */
+  readonly generated?: readonly { readonly text: string; readonly item: number; readonly how: 'exact' | 'nearest' }[];
 }
 
 /** Everything a model may learn from. Embeddings are required only by embedding models. */

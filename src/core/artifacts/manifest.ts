@@ -83,6 +83,29 @@ export const SeqModelEntry = z.object({
 });
 export type SeqModelEntry = z.infer<typeof SeqModelEntry>;
 
+/**
+ * The local LLMSeqPrompt language model (a small causal transformer trained from scratch on
+ * the prompt-completion pairs, src/neural/lm.ts): `model.json` (config, vocabulary, tfjs
+ * weightsManifest) and `weights.bin` (weights + the catalog's title tokens).
+ */
+export const PromptModelEntry = z.object({
+  /** Folder and id, e.g. "llmseqprompt". */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'),
+  label: z.string().min(1),
+  /** The extension's variant the model was trained on (the local model: genitem, the RecSys'23 pairs). */
+  variant: z.enum(['genitem', 'genlist', 'classify', 'rank']),
+  /** Embeddings that map generated names to items (nearest by dot product). */
+  embeddings: z.string(),
+  /** The tokenizer whose tokens the vocabulary holds (a model folder under public/models/). */
+  tokenizer: z.string(),
+  nItems: z.number().int().positive(),
+  weightsDtype: z.enum(['float32', 'float16', 'uint8']),
+  model: FileRef,
+  weights: FileRef,
+  trainLog: FileRef.optional(),
+});
+export type PromptModelEntry = z.infer<typeof PromptModelEntry>;
+
 export const Manifest = z.object({
   format: z.literal(MANIFEST_FORMAT),
   version: z.literal(MANIFEST_VERSION),
@@ -93,6 +116,7 @@ export const Manifest = z.object({
   embeddings: z.array(EmbeddingsEntry),
   evaluation: FileRef.optional(),
   sequentialModels: z.array(SeqModelEntry).optional(),
+  promptModels: z.array(PromptModelEntry).optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 
