@@ -2,7 +2,7 @@ import { type EvalCases, type SessionSet } from '../../core/dataset/types.js';
 import { InputError } from '../../core/errors.js';
 import { meanMetrics, type MetricValues } from '../../core/metrics/metrics.js';
 import { runModel } from '../../evaluation/protocol.js';
-import { SeqTrainConfig } from '../../neural/presets.js';
+import { z } from 'zod';
 import { innerSplit } from '../../core/dataset/inner-split.js';
 import { modelEntry, resolveConfig } from '../../recommenders/catalogue.js';
 import { writeBestConfig } from '../configs.js';
@@ -41,7 +41,7 @@ async function validationSets(ws: Workspace, model: string, config: object): Pro
   const log = await readTrainLog(ws.name, seq);
   if (!log) throw new InputError(seq.model.file, 'has no training log: its inner validation set is unknown');
   // Only what chose the inner split (older logs predate later config keys).
-  const cfg = SeqTrainConfig.pick({ seed: true, valMax: true }).parse(log.config);
+  const cfg = z.object({ seed: z.number().int(), valMax: z.number().int().positive() }).parse(log.config);
   return [innerSplit(ws.protocol.split.train, { valFraction: 0.1, valMax: cfg.valMax, seed: cfg.seed })];
 }
 
