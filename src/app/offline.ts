@@ -1,20 +1,17 @@
+import { recordOfflineCache } from './test-hooks.js';
+
 /**
  * Offline after the first visit: registers the service worker (src/sw/sw.ts, production builds
  * only) and, once it runs, asks it to cache this dataset's artifacts (checked against the
  * manifest's sha256). The first visit itself is served by the network; the next load works
  * without it. `window.__llmseqrecOffline` tells how many of the manifest's files are cached.
  */
-declare global {
-  interface Window {
-    __llmseqrecOffline?: { files: number; cached: number };
-  }
-}
 
 export function enableOffline(datasetBase: string): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   const base = new URL(datasetBase, location.href).href;
   navigator.serviceWorker.addEventListener('message', (e: MessageEvent<{ type?: string; base?: string; files?: number; cached?: number }>) => {
-    if (e.data?.type === 'dataset-cached' && e.data.base === base) window.__llmseqrecOffline = { files: e.data.files ?? 0, cached: e.data.cached ?? 0 };
+    if (e.data?.type === 'dataset-cached' && e.data.base === base) recordOfflineCache(e.data.files ?? 0, e.data.cached ?? 0);
   });
   const start = async () => {
     try {

@@ -13,7 +13,13 @@ declare global {
     /** The last local catalog embedding (vectors kept only if __llmseqrecKeepVectors). */
     __llmseqrecEmbed?: { ms: number; loadMs: number; device: string; fromCache: boolean; count: number; dim: number; vectors?: Float32Array };
     __llmseqrecKeepVectors?: boolean;
+    /** How many of the dataset manifest's files the service worker has cached (offline use). */
+    __llmseqrecOffline?: { files: number; cached: number };
   }
+}
+
+export function recordOfflineCache(files: number, cached: number): void {
+  window.__llmseqrecOffline = { files, cached };
 }
 
 export function recordTiming(renderedMs: number, perModel: Record<string, number>, backend: string): void {
