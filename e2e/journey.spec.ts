@@ -75,6 +75,12 @@ test('a shopper searches, adds items, gets suggestions from every model, and kee
   await page.getByLabel('Cut-off').selectOption('10');
   await expect(page.getByRole('img', { name: 'NDCG@10 per model' }).locator('g[aria-description="95% confidence interval"] line')).toHaveCount(ALL_MODELS.length);
   await page.getByLabel('Cut-off').selectOption('20');
+  // The cold-start split: every model; LLMSeqSim can recommend items nobody bought, session kNN cannot.
+  const cold = page.getByTestId('cold-table');
+  await expect(cold.locator('tbody tr')).toHaveCount(ALL_MODELS.length);
+  const ndcg20 = async (model: string) => Number(await cold.locator('tbody tr', { has: page.locator(`th:text-is("${model}")`) }).locator('td').nth(2).textContent());
+  expect(await ndcg20('llmseqsim')).toBeGreaterThan(0);
+  expect(await ndcg20('v-sknn')).toBe(0);
   await page.screenshot({ path: info.outputPath('evaluation-view.png'), fullPage: true });
 
   expect(foreign, 'requests outside the app origin').toEqual([]);

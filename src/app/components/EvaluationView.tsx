@@ -133,6 +133,40 @@ export function EvaluationView(props: { report: EvalReport | null }) {
         </tbody>
       </table>
       {baseline && <p className="muted">p: Holm-adjusted paired randomisation test; n.s. = not significant at .05.</p>}
+      {report.coldStart && (
+        <section aria-label="Cold start">
+          <h3>Cold start: items nobody has bought yet</h3>
+          <p className="muted">
+            {report.coldStart.cases.toLocaleString()} test sessions whose withheld item never occurs in training ({report.coldStart.description}). The
+            paper's protocol removes these items; models that learn only from sessions cannot recommend them.
+          </p>
+          <table data-testid="cold-table">
+            <thead>
+              <tr>
+                <th>model</th>
+                {['NDCG@10', 'HitRate@10', 'NDCG@20', 'HitRate@20'].map((key) => (
+                  <th key={key}>{key}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {report.coldStart.results.map((r) => (
+                <tr key={r.model}>
+                  <th>{r.model}</th>
+                  {['NDCG@10', 'HitRate@10', 'NDCG@20', 'HitRate@20'].map((key) => {
+                    const ci = r.ci?.[key];
+                    return (
+                      <td key={key} title={ci ? `95% CI [${ci[0].toFixed(4)}, ${ci[1].toFixed(4)}]` : undefined}>
+                        {(r.metrics[key] ?? Number.NaN).toFixed(4)}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
     </main>
   );
 }

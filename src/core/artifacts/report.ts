@@ -73,6 +73,17 @@ export const EvalReport = z.object({
     })
     .optional(),
   results: z.array(ModelResult),
+  /**
+   * The cold-start split: the same test sessions, the cases whose withheld last item never occurs
+   * in training (the paper's protocol removes these items). Every model is scored on it.
+   */
+  coldStart: z
+    .object({
+      description: z.string(),
+      cases: z.number().int().nonnegative(),
+      results: z.array(z.object({ model: z.string(), metrics: z.record(z.string(), z.number()), ci: z.record(z.string(), Interval).optional() })),
+    })
+    .optional(),
   /** In-browser latency per model and backend, copied from the browser benchmark (bench/results/browser.json). */
   latency: z
     .object({

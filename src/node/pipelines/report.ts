@@ -41,6 +41,8 @@ export async function writeReport(o: ReportOptions): Promise<{ report: EvalRepor
   const models = o.models ?? (await servableModels(o.dataset));
   if (o.baseline && !models.includes(o.baseline)) throw new RangeError(`the baseline ${o.baseline} is not among the reported models`);
   const { workspace: ws, runs, uncertainty: u } = await evaluateModels({ dataset: o.dataset, models, embeddings: o.embeddings, baseline: o.baseline, onProgress: o.onProgress });
+  // The cold-start split on the same workspace: every model, as it is.
+  const cold = await evaluateModels({ dataset: o.dataset, models, split: 'cold', workspace: ws, onProgress: o.onProgress });
   const s = ws.protocol.split.stats;
   const d = ws.dataset;
   const report = EvalReport.parse({
@@ -66,6 +68,11 @@ export async function writeReport(o: ReportOptions): Promise<{ report: EvalRepor
       ci: u.ci[result.model],
       ...(u.vsBaseline?.[result.model] ? { vsBaseline: u.vsBaseline[result.model] } : {}),
     })),
+    coldStart: {
+      description: cold.label,
+      cases: cold.cases.targets.length,
+      results: cold.runs.map((r) => ({ model: r.model, metrics: r.metrics, ci: cold.uncertainty.ci[r.model] })),
+    },
     latency: latencyFromBench(join(ROOT, 'bench', 'results', 'browser.json')),
   });
   const manifest = readManifest(o.dataset) ?? writeCatalogArtifacts(o.dataset, d.catalog);
