@@ -32,3 +32,16 @@ export const SEQ_MODELS = ['bert4rec', 'llm2bert4rec', 'sasrec', 'llm2sasrec', '
 /** The hybrids of the extension paper (LLMSeqSim&Sequential is shown because LLM2BERT4Rec is shipped). */
 export const HYBRIDS = ['embedding-ensemble', 'llmseqsim-sequential', 'llmseqsim-popularity'];
 export const ALL_MODELS = ['llmseqsim', 'llmseqsim-ft', ...SEQ_MODELS, ...HYBRIDS, 'v-sknn', 'sknn-emb', 'sf-sknn', 's-sknn', 'sknn', 'mostpopular'];
+
+/** The vectors of the page's last local catalog embedding (kept when __llmseqrecKeepVectors is set). */
+export async function localVectors(page: Page): Promise<Float32Array> {
+  const b64 = await page.evaluate(() => {
+    const v = window.__llmseqrecEmbed!.vectors!;
+    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  });
+  const buf = Buffer.from(b64, 'base64');
+  return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+}

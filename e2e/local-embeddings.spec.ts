@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 import { loadEmbeddings } from '../src/node/artifacts.js';
 import { loadDataset } from '../src/node/dataset-files.js';
 import { ROOT } from '../src/node/paths.js';
-import { recItems, seedSession, waitReady } from './helpers.js';
+import { localVectors, recItems, seedSession, waitReady } from './helpers.js';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -28,15 +28,7 @@ test('embeds the Beauty catalog locally with progress, equal to the CLI vectors,
   expect((await recItems(page, 'llmseqsim')).length).toBe(10);
 
   // Same vectors as the CLI's precomputed ones (stored int8): cosine > 0.999 for every item.
-  const b64 = await page.evaluate(() => {
-    const v = window.__llmseqrecEmbed!.vectors!;
-    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    let s = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(s);
-  });
-  const buf = Buffer.from(b64, 'base64');
-  const local = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const local = await localVectors(page);
   const cli = (await loadEmbeddings('beauty', loadDataset('beauty').catalog)).vectors;
   expect(local.length).toBe(cli.data.length);
   let worst = 1;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { embedCatalog } from '../src/embedders/catalog.js';
@@ -6,7 +6,7 @@ import { loadTransformersEmbedder } from '../src/embedders/transformers.js';
 import { loadDataset } from '../src/node/dataset-files.js';
 import { MODELS_DIR } from '../src/node/paths.js';
 import { tunedEmbeddingsName } from '../src/recommenders/tuned-embeddings.js';
-import { waitReady } from './helpers.js';
+import { localVectors, waitReady } from './helpers.js';
 
 test.describe.configure({ timeout: 180_000 });
 // page.route does not see requests a service worker answers; this test swaps a file by route.
@@ -23,7 +23,6 @@ const TUNED_ONNX = join(MODELS_DIR, TUNED, 'onnx', 'model.onnx');
  * the catalog never had must give the same vectors as Node (onnxruntime-node).
  */
 test('the tuned embedder runs in the browser and its vectors equal Node\'s, for catalog titles and new ones', async ({ page }) => {
-  test.skip(!existsSync(TUNED_ONNX), `${TUNED_ONNX} not built (npm run cli -- train --dataset beauty --model llmseqsim-ft)`);
   let served = 0;
   await page.route('**/models/potion-base-4M-int8/onnx/model.onnx', async (route) => {
     served++;
@@ -41,15 +40,7 @@ test('the tuned embedder runs in the browser and its vectors equal Node\'s, for 
   await page.getByTestId('csv-input').setInputFiles({ name: 'tuned-check.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await expect(page.getByTestId('catalog-name')).toHaveText('tuned-check.csv', { timeout: 120_000 });
   expect(served).toBeGreaterThan(0);
-  const b64 = await page.evaluate(() => {
-    const v = window.__llmseqrecEmbed!.vectors!;
-    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    let s = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(s);
-  });
-  const buf = Buffer.from(b64, 'base64');
-  const local = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const local = await localVectors(page);
 
   const node = async (model: string) => (await embedCatalog(titles, await loadTransformersEmbedder({ model, localModelPath: `${MODELS_DIR}/` }))).vectors;
   const tuned = await node(TUNED);
