@@ -29,6 +29,13 @@ export interface TrainConfig {
   readonly maskCopies: number;
   readonly lastItemCopy: boolean;
   readonly patience: number;
+  /**
+   * Learning-rate decay on plateau (Keras' ReduceLROnPlateau with the best weights restored):
+   * when an epoch does not improve validation NDCG@20, the best epoch's weights come back and
+   * the learning rate is multiplied by `factor`, at most `times` times; patience then counts
+   * from the decay. times 0: plain early stopping.
+   */
+  readonly plateauDecay: { readonly factor: number; readonly times: number };
   readonly valFraction: number;
   readonly valMax: number;
   readonly seed: number;
@@ -44,6 +51,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   maskCopies: 10,
   lastItemCopy: true,
   patience: 2,
+  plateauDecay: { factor: 0.1, times: 0 },
   valFraction: 0.1,
   valMax: 500,
   seed: 42,
@@ -54,6 +62,32 @@ export interface EpochLog {
   readonly loss: number;
   readonly valNdcg20: number;
   readonly seconds: number;
+  /** The learning rate the epoch ran at (absent in logs of runs without decay). */
+  readonly lr?: number;
+  /** After this epoch the best weights were restored and the learning rate decayed. */
+  decayed?: boolean;
+}
+
+/**
+ * What follows an epoch, from the history alone (so a resumed run, even one resumed with a
+ * new decay setting, decides as an uninterrupted one would): go on, decay (restore the best
+ * weights, lower the learning rate), or stop.
+ */
+export function plateauAction(history: readonly EpochLog[], bestEpoch: number, cfg: Pick<TrainConfig, 'patience' | 'plateauDecay'>): 'continue' | 'decay' | 'stop' {
+  const last = history[history.length - 1];
+  if (!last || last.epoch === bestEpoch) return 'continue';
+  const decays = history.filter((h) => h.decayed).length;
+  const lastDecay = history.reduce((a, h) => (h.decayed ? h.epoch : a), 0);
+  if (lastDecay < bestEpoch || lastDecay === 0) {
+    // No decay since the best epoch: this non-improving epoch triggers one if any are left.
+    if (decays < cfg.plateauDecay.times) return 'decay';
+  }
+  return last.epoch - Math.max(bestEpoch, lastDecay) >= cfg.patience ? 'stop' : 'continue';
+}
+
+/** The learning rate after the decays in the history. */
+export function currentLr(history: readonly EpochLog[], cfg: Pick<TrainConfig, 'lr' | 'plateauDecay'>): number {
+  return cfg.lr * cfg.plateauDecay.factor ** history.filter((h) => h.decayed).length;
 }
 
 export interface TrainHooks {
@@ -268,7 +302,13 @@ export function trainStep(model: SeqModel, cfg: Pick<TrainConfig, 'lr' | 'clipNo
   const optimizer = tf.train.adam(cfg.lr);
   const vars = model.trainable();
   const decayed = vars.filter((v) => v.shape.length === 2); // matrices and embeddings, not biases/norms
-  const decay = 1 - cfg.lr * cfg.weightDecay;
+  let decay = 1 - cfg.lr * cfg.weightDecay;
+  /** Changes the learning rate of the following steps (Adam's and the decoupled weight decay's). */
+  const setLr = (lr: number): void => {
+    // tfjs keeps the rate in a protected field that applyGradients reads at every step.
+    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    decay = 1 - lr * cfg.weightDecay;
+  };
   const step = (b: BatchArrays): number =>
     tf.tidy(() => {
       const tokens = tf.tensor2d(b.tokens, [b.rows, b.L], 'int32');
@@ -284,7 +324,7 @@ export function trainStep(model: SeqModel, cfg: Pick<TrainConfig, 'lr' | 'clipNo
       if (cfg.weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, decay));
       return value.dataSync()[0];
     });
-  return { optimizer, step };
+  return { optimizer, step, setLr };
 }
 
 export async function trainSeqModel(
@@ -297,16 +337,27 @@ export async function trainSeqModel(
   if (model.frozen) throw new Error('the model is frozen for inference (seqRecommender); train a fresh or reloaded model');
   const cfg: TrainConfig = { ...TRAIN_DEFAULTS, ...config };
   const { fit, val } = innerSplit(train, cfg);
-  const { optimizer, step } = trainStep(model, cfg);
-  const history: EpochLog[] = resume ? [...resume.history] : [];
+  const { optimizer, step, setLr } = trainStep(model, cfg);
+  const history: EpochLog[] = resume ? resume.history.map((h) => ({ ...h })) : [];
   let best = resume?.best ?? -1;
   let bestEpoch = resume?.bestEpoch ?? 0;
   let bestWeights: Map<string, tf.Tensor> | null = resume?.bestWeights ? new Map([...resume.bestWeights].map(([k, t]) => [k, tf.clone(t)])) : null;
+  /** Restores the best weights and lowers the rate, marking the epoch that triggered it. */
+  const applyDecay = (): void => {
+    if (bestWeights) for (const [k, t] of bestWeights) model.vars.get(k)?.assign(t);
+    history[history.length - 1].decayed = true;
+  };
+  let stoppedEarly = false;
   if (resume) {
     for (const [k, t] of resume.weights) model.vars.get(k)?.assign(t);
     await restoreOptimizer(optimizer, model, resume.optimizer);
+    // The decision after the last saved epoch, under this run's settings (they may be new).
+    const last = history[history.length - 1];
+    const action = last?.decayed ? 'continue' : plateauAction(history, bestEpoch, cfg);
+    if (action === 'decay') applyDecay();
+    stoppedEarly = action === 'stop';
   }
-  const stoppedEarly = resume !== undefined && resume.epoch - resume.bestEpoch >= cfg.patience;
+  setLr(currentLr(history, cfg));
   try {
     for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= cfg.epochs && !stoppedEarly; epoch++) {
       const te = performance.now();
@@ -325,7 +376,8 @@ export async function trainSeqModel(
         await new Promise((r) => setImmediate(r)); // let progress output and checkpoint writes run
       }
       const valNdcg20 = validationNdcg(model, val);
-      const log: EpochLog = { epoch, loss: lossSum / Math.max(1, batches.length), valNdcg20, seconds: (performance.now() - te) / 1000 };
+      const lr = currentLr(history, cfg);
+      const log: EpochLog = { epoch, loss: lossSum / Math.max(1, batches.length), valNdcg20, seconds: (performance.now() - te) / 1000, lr };
       history.push(log);
       const improved = valNdcg20 > best;
       if (improved) {
@@ -333,6 +385,11 @@ export async function trainSeqModel(
         bestEpoch = epoch;
         bestWeights?.forEach((t) => t.dispose());
         bestWeights = new Map([...model.vars].map(([k, v]) => [k, tf.clone(v)]));
+      }
+      const action = plateauAction(history, bestEpoch, cfg);
+      if (action === 'decay') {
+        applyDecay();
+        setLr(currentLr(history, cfg));
       }
       hooks.onEpoch?.(log, improved);
       if (hooks.onCheckpoint) {
@@ -351,7 +408,7 @@ export async function trainSeqModel(
           disposeCheckpoint(cp);
         }
       }
-      if (!improved && epoch - bestEpoch >= cfg.patience) break;
+      if (action === 'stop') break;
     }
     if (bestWeights) for (const [k, t] of bestWeights) model.vars.get(k)?.assign(t);
   } finally {

@@ -69,10 +69,14 @@ export async function saveCheckpoint(dir: string, config: unknown, cp: TrainChec
   writeFileAtomic(join(dir, CHECKPOINT_FILE), file);
 }
 
-/** The config without the epoch budget: a run may be resumed with a larger budget to train on. */
+/**
+ * The config without what only shapes the epochs still to come: the epoch budget and the
+ * plateau decay (a run may be resumed with a larger budget or a decay schedule; the decay
+ * decision after the last saved epoch is then taken under the new setting, see train.ts).
+ */
 function comparable(config: unknown): string {
   if (config === null || typeof config !== 'object') return JSON.stringify(config);
-  const { epochs: _budget, ...rest } = config as Record<string, unknown>;
+  const { epochs: _budget, plateauDecay: _decay, ...rest } = config as Record<string, unknown>;
   return JSON.stringify(rest);
 }
 

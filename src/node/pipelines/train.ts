@@ -99,7 +99,7 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   const result = await trainSeqModel(
     model,
     p.split.train,
-    { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, maskCopies: cfg.maskCopies, lastItemCopy: cfg.lastItemCopy, patience: cfg.patience, valMax: cfg.valMax, seed: cfg.seed },
+    { epochs: cfg.epochs, batchSize: cfg.batchSize, lr: cfg.lr, weightDecay: cfg.weightDecay, clipNorm: cfg.clipNorm, maskProb: cfg.maskProb, maskCopies: cfg.maskCopies, lastItemCopy: cfg.lastItemCopy, patience: cfg.patience, plateauDecay: cfg.plateauDecay, valMax: cfg.valMax, seed: cfg.seed },
     {
       onBatch: (epoch, b, n, loss) => hooks.onBatch?.(name, epoch, b, n, loss),
       onEpoch: (log, improved) => {
