@@ -9,7 +9,8 @@ import { writeFileAtomic } from '../src/node/atomic-write.js';
 import { join } from 'node:path';
 import type { EvalCases } from '../src/core/dataset/types.js';
 import { jsDotKernel } from '../src/core/vectors/matrix.js';
-import { makeProtocol, runModel } from '../src/evaluation/protocol.js';
+import { makeProtocol, runModelAsync } from '../src/evaluation/protocol.js';
+import { subsetCases } from '../src/core/prompt/cases.js';
 import { readManifest } from '../src/node/artifacts.js';
 import { chooseConfig, contextOn, openWorkspace } from '../src/node/pipelines/context.js';
 import { servableModels } from '../src/node/pipelines/report.js';
@@ -27,17 +28,22 @@ function quantile(xs: number[], q: number): number {
 }
 
 /** Milliseconds per top-20 for LATENCY_SESSIONS test prompts, one at a time (a live session change). */
-function liveLatency(m: Recommender, cases: EvalCases): number[] {
+async function liveLatency(m: Recommender, cases: EvalCases, sessions = LATENCY_SESSIONS): Promise<number[]> {
   const lat: number[] = [];
-  const step = Math.max(1, Math.floor(cases.targets.length / LATENCY_SESSIONS));
-  for (let c = 0; c < cases.targets.length && lat.length < LATENCY_SESSIONS; c += step) {
+  const step = Math.max(1, Math.floor(cases.targets.length / sessions));
+  for (let c = 0; c < cases.targets.length && lat.length < sessions; c += step) {
     const prompt = cases.promptItems.subarray(cases.promptOffsets[c], cases.promptOffsets[c + 1]);
     const t = performance.now();
-    m.recommend(prompt, 20);
+    // Generative models only run asynchronously (the app awaits every model the same way).
+    if (m.recommendBatchAsync && m.recommendAsync) await m.recommendAsync(prompt, 20);
+    else m.recommend(prompt, 20);
     lat.push(performance.now() - t);
   }
   return lat;
 }
+
+/** Generative models write n names per session (seconds each): their rows use the first sessions only. */
+const GENERATIVE_SESSIONS = 200;
 
 const tLoad = performance.now();
 const models = await servableModels(DATASET);
@@ -70,12 +76,14 @@ for (const v of variants) {
   const ctx = { ...contextOn(ws, p.split.train, v.model), ...(v.kernel === 'js' ? { dotKernel: jsDotKernel } : {}) };
   const { config } = await chooseConfig(DATASET, v.model);
   const t0 = performance.now();
-  const r = runModel(p, v.model, config, ctx, p.split.test);
+  const generative = modelEntry(v.model).family === 'generative';
+  const cases = generative ? subsetCases(p.split.test, GENERATIVE_SESSIONS) : p.split.test;
+  const r = await runModelAsync(p, v.model, config, ctx, cases);
   const total = (performance.now() - t0) / 1000;
 
   // Live latency: one session at a time, as the app scores a changed session.
   const m = buildModel(v.model, ctx, config);
-  const lat = liveLatency(m, p.split.test);
+  const lat = await liveLatency(m, p.split.test, generative ? 20 : LATENCY_SESSIONS);
   m.dispose?.();
   rows.push({
     model: v.model,

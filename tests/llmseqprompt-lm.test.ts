@@ -6,6 +6,10 @@ import { generate } from '../src/neural/lm-generate.js';
 import { deserializeLm, serializeLm } from '../src/neural/lm-io.js';
 import { llmSeqPromptRecommender } from '../src/neural/lm-recommender.js';
 import { examplesOf, LLMSEQPROMPT_DEFAULTS, trainLm } from '../src/neural/lm-train.js';
+import { buildTitleTrie } from '../src/core/prompt/title-trie.js';
+import { decodePieces } from '../src/core/prompt/lm-tokens.js';
+import { buildModel } from '../src/recommenders/catalogue.js';
+import { recommendAllAsync } from '../src/recommenders/types.js';
 
 /** A toy catalog of 6 items whose titles share words; the tokenizer is one id per word. */
 const titles = ['red lip gloss', 'red nail polish', 'blue nail polish', 'blue eye liner', 'green eye shadow', 'green lip balm'];
@@ -113,5 +117,42 @@ describe('the local LLMSeqPrompt language model (tfjs, wasm)', async () => {
     const none = await generate(model, [p], { temperature: 1, topP: 1, n: 4, maxTokens: 50, timeBudgetMs: 0, seed: 3 });
     expect(none[0].samples.length).toBeLessThanOrEqual(4);
     model.dispose();
+  });
+
+  it('constrained decoding: even an untrained model writes only catalog names', async () => {
+    const model = new LmModel(cfg).freeze();
+    const p = promptTokens(tokenized.items, [0, 1], 2);
+    const free = await generate(model, [p], { temperature: 1, topP: 1, n: 20, maxTokens: 8, timeBudgetMs: 10_000, seed: 3 });
+    const names = new Set(titles);
+    // Without the constraint a random model writes almost anything.
+    expect(free[0].samples.map((t) => decodePieces(tokenized.vocab, t)).every((t) => names.has(t))).toBe(false);
+    const trie = buildTitleTrie(tokenized.items);
+    const c = await generate(model, [p], { temperature: 1, topP: 1, n: 20, maxTokens: 8, timeBudgetMs: 10_000, seed: 3, trie });
+    expect(c[0].samples.length).toBe(20);
+    for (const s of c[0].samples) expect(names.has(decodePieces(tokenized.vocab, s))).toBe(true);
+    model.dispose();
+  });
+
+  it('as a catalogue model: names map through the file\'s name table, and the evaluation path awaits it', async () => {
+    const model = new LmModel(cfg);
+    const V = cfg.vocab;
+    // Name table: each word's row is a one-hot over 2 dims (lip/nail/eye words vs the rest).
+    const table = new Float32Array(V * 2);
+    tokenized.vocab.pieces.forEach((w, j) => table.set(['lip', 'gloss', 'balm'].includes(w) ? [1, 0] : [0, 1], (j + 4) * 2));
+    const train = { ...LLMSEQPROMPT_DEFAULTS, promptItems: 2, n: 4, constrained: false };
+    const { json, weights } = await serializeLm(model, { train, vocab: tokenized.vocab, items: tokenized.items, tokenizer: 'toy', names: { table, dim: 2 } }, 'float32');
+    model.dispose();
+    const files = { entry: { name: 'llmseqprompt', model: { file: 'llmseqprompt/model.json' }, nItems: 6 }, json: JSON.stringify(json), weights } as never;
+    const itemVectors = { rows: 6, cols: 2, data: Float32Array.from([1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0]) };
+    const ctx = { train: { ids: new Int32Array(0), offsets: Int32Array.of(0), items: new Int32Array(0), times: new Float64Array(0) }, nItems: 6, embeddings: itemVectors, trained: new Map([['llmseqprompt', files]]) };
+    const rec = buildModel('llmseqprompt', ctx, { ...train, temperature: 1, constrained: true, timeBudgetMs: 10_000 });
+    const r = await rec.recommendAsync!(Int32Array.from([0, 1]), 4);
+    expect(r.generated!.length).toBeGreaterThan(0);
+    for (const g of r.generated!) expect(g.how === 'exact' ? titles.indexOf(g.text) === g.item : g.how === 'nearest').toBe(true);
+    const cases = { sessionIds: Int32Array.of(1, 2), promptOffsets: Int32Array.of(0, 2, 3), promptItems: Int32Array.of(0, 1, 3), targets: Int32Array.of(2, 4) };
+    const lists = await recommendAllAsync(rec, cases, 4);
+    expect(lists.items.length).toBe(8);
+    expect(Array.from(lists.items.subarray(0, 4)).some((i) => i === 0 || i === 1)).toBe(false); // never the session's own items
+    rec.dispose?.();
   });
 });

@@ -3,7 +3,7 @@ import type { Dataset, EvalCases } from '../core/dataset/types.js';
 import { evaluateAt, type MetricValues, popularityStats, type PopularityStats, type RecLists } from '../core/metrics/metrics.js';
 import type { DotKernelFactory } from '../core/vectors/matrix.js';
 import { type BuildContext, buildModel } from '../recommenders/catalogue.js';
-import { recommendAll } from '../recommenders/types.js';
+import { recommendAll, recommendAllAsync, type Recommender } from '../recommenders/types.js';
 import type { SessionMatrix } from '../core/metrics/bootstrap.js';
 import { sessionScores } from './uncertainty.js';
 
@@ -66,24 +66,58 @@ export function runModel(
   cases: EvalCases,
   onProgress?: (done: number, total: number) => void,
 ): RunResult {
+  return timedRun(p, name, config, ctx, cases, (model, k) => recommendAll(model, cases, k, onProgress ? (d) => onProgress(d, cases.targets.length) : undefined));
+}
+
+/** runModel for every model, the asynchronous (generative) ones included. */
+export async function runModelAsync(
+  p: Protocol,
+  name: string,
+  config: object,
+  ctx: BuildContext,
+  cases: EvalCases,
+  onProgress?: (done: number, total: number) => void,
+): Promise<RunResult> {
   const t0 = performance.now();
   const model = buildModel(name, ctx, config);
   const t1 = performance.now();
   const k = Math.max(...p.cutoffs);
-  const total = cases.targets.length;
   let lists: RecLists;
   try {
-    lists = recommendAll(model, cases, k, onProgress ? (d) => onProgress(d, total) : undefined);
+    lists = await recommendAllAsync(model, cases, k, onProgress ? (d) => onProgress(d, cases.targets.length) : undefined);
   } finally {
     model.dispose?.();
   }
-  const t2 = performance.now();
+  return resultOf(p, cases, lists, t0, t1, performance.now());
+}
+
+function resultOf(p: Protocol, cases: EvalCases, lists: RecLists, t0: number, t1: number, t2: number): RunResult {
   return {
-    sessions: total,
+    sessions: cases.targets.length,
     lists,
     metrics: scoreLists(p, lists, cases.targets),
     scores: sessionScores(p, lists, cases.targets),
     fitSeconds: (t1 - t0) / 1000,
     predictSeconds: (t2 - t1) / 1000,
   };
+}
+
+function timedRun(
+  p: Protocol,
+  name: string,
+  config: object,
+  ctx: BuildContext,
+  cases: EvalCases,
+  recommend: (model: Recommender, k: number) => RecLists,
+): RunResult {
+  const t0 = performance.now();
+  const model = buildModel(name, ctx, config);
+  const t1 = performance.now();
+  let lists: RecLists;
+  try {
+    lists = recommend(model, Math.max(...p.cutoffs));
+  } finally {
+    model.dispose?.();
+  }
+  return resultOf(p, cases, lists, t0, t1, performance.now());
 }

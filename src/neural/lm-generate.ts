@@ -1,5 +1,6 @@
 import { ITEM_END, PAD, PROMPT_END_TOKEN, STOP_TOKEN } from '../core/prompt/lm-tokens.js';
 import { mulberry32 } from '../core/vectors/random.js';
+import { allowedTokens, TRIE_ROOT, type TitleTrie, trieStep } from '../core/prompt/title-trie.js';
 import { disposeCache, type LmModel } from './lm.js';
 
 /**
@@ -18,6 +19,8 @@ export interface SamplingOptions {
   readonly seed: number;
   /** Checked between decoding steps; true stops generation (what is finished is returned). */
   readonly cancelled?: () => boolean;
+  /** Constrained decoding: every sample writes a catalog name of this trie (see title-trie.ts). */
+  readonly trie?: TitleTrie;
 }
 
 export interface Generation {
@@ -34,35 +37,41 @@ function hashTokens(tokens: readonly number[], seed: number): number {
   return h;
 }
 
-/** Samples one token id from logits (length V) in place; never a padding or prompt marker. */
-export function sampleToken(logits: Float32Array, temperature: number, topP: number, rand: () => number): number {
+/**
+ * Samples one token id from logits (length V); never a padding or prompt marker. With
+ * `allowed` (constrained decoding) only those ids are candidates. Overwrites `logits`.
+ */
+export function sampleToken(logits: Float32Array, temperature: number, topP: number, rand: () => number, allowed?: ArrayLike<number>): number {
   logits[PAD] = -Infinity;
   logits[ITEM_END] = -Infinity;
   logits[PROMPT_END_TOKEN] = -Infinity;
-  const V = logits.length;
+  // The candidate ids: every id, or the allowed ones (the hot loop reads them through `id`).
+  const n = allowed ? allowed.length : logits.length;
+  const id = allowed ? (j: number) => allowed[j] : (j: number) => j;
   let max = -Infinity;
-  let arg = STOP_TOKEN;
-  for (let i = 0; i < V; i++) if (logits[i] > max) [max, arg] = [logits[i], i];
-  if (temperature <= 0) return arg;
+  let arg = allowed && n > 0 ? allowed[0] : STOP_TOKEN;
+  for (let j = 0; j < n; j++) if (logits[id(j)] > max) [max, arg] = [logits[id(j)], id(j)];
+  if (temperature <= 0 || n <= 1) return arg;
+  const p = new Float64Array(n);
   let sum = 0;
-  for (let i = 0; i < V; i++) sum += logits[i] = Math.exp((logits[i] - max) / temperature);
+  for (let j = 0; j < n; j++) sum += p[j] = Math.exp((logits[id(j)] - max) / temperature);
   if (topP < 1) {
     // Nucleus: the smallest set of most probable tokens whose mass reaches top_p.
-    const order = Array.from({ length: V }, (_, i) => i).sort((a, b) => logits[b] - logits[a]);
+    const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => p[b] - p[a]);
     let mass = 0;
     let cut = 0;
-    while (cut < V && mass < topP * sum) mass += logits[order[cut++]];
+    while (cut < n && mass < topP * sum) mass += p[order[cut++]];
     let u = rand() * mass;
     for (let j = 0; j < cut; j++) {
-      u -= logits[order[j]];
-      if (u <= 0) return order[j];
+      u -= p[order[j]];
+      if (u <= 0) return id(order[j]);
     }
-    return order[cut - 1];
+    return id(order[cut - 1]);
   }
   let u = rand() * sum;
-  for (let i = 0; i < V; i++) {
-    u -= logits[i];
-    if (u <= 0) return i;
+  for (let j = 0; j < n; j++) {
+    u -= p[j];
+    if (u <= 0) return id(j);
   }
   return arg;
 }
@@ -85,6 +94,7 @@ export async function generate(model: LmModel, prompts: readonly number[][], o: 
   });
   const written: number[][] = Array.from({ length: R }, () => []);
   const state = new Uint8Array(R); // 0 writing, 1 stopped at [STOP], 2 cut off (max tokens / length)
+  const node = new Int32Array(R).fill(TRIE_ROOT); // constrained decoding: each sample's place in the trie
   const pre = model.prefill(flat, S, Lp, seqs.map((p) => p.length));
   let cache = model.repeatCache(pre.cache, o.n);
   let logits: import('@tensorflow/tfjs-core').Tensor2D = pre.logits;
@@ -98,7 +108,9 @@ export async function generate(model: LmModel, prompts: readonly number[][], o: 
       for (let i = 0; i < R; i++) {
         if (state[i] !== 0) continue;
         const row = logitRows === S ? Math.floor(i / o.n) : i;
-        const tok = sampleToken(data.slice(row * vocab, (row + 1) * vocab), o.temperature, o.topP, rand[i]);
+        const allowed = o.trie ? allowedTokens(o.trie, node[i]) : undefined;
+        const tok = sampleToken(data.subarray(row * vocab, (row + 1) * vocab).slice(), o.temperature, o.topP, rand[i], allowed);
+        if (o.trie) node[i] = trieStep(o.trie, node[i], tok);
         out[Math.floor(i / o.n)].tokens++;
         if (tok === STOP_TOKEN) {
           state[i] = 1;

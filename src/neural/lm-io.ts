@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseJsonFile } from '../core/artifacts/manifest.js';
 import { InputError } from '../core/errors.js';
 import type { ItemTokens, LmVocab } from '../core/prompt/lm-tokens.js';
+import type { NameTable } from '../core/prompt/name-vectors.js';
 import { float32ToFloat16 } from '../core/vectors/float16.js';
 import { LmModel } from './lm.js';
 import { LlmSeqPromptConfig } from './lm-train.js';
@@ -14,6 +15,8 @@ import type { WeightsPrecision } from './io.js';
  * strings and a standard tfjs `weightsManifest`) and one `weights.bin`. The catalog's title
  * tokens travel in the same weights file (lengths as uint8, token ids as uint16, tfjs's own
  * quantization formats, exact for these integers), so generating needs no tokenizer at all.
+ * An optional `names.table` [vocab, dim] holds the name embedder's row of every model token
+ * (src/core/prompt/name-vectors.ts), so mapping needs no embedding model either.
  */
 const Quantization = z.discriminatedUnion('dtype', [
   z.object({ dtype: z.literal('float16') }),
@@ -63,6 +66,8 @@ export interface LoadedLm {
   readonly vocab: LmVocab;
   readonly items: ItemTokens;
   readonly tokenizer: string;
+  /** Rows of the name embedder per model token id, when the file carries them. */
+  readonly names?: NameTable;
 }
 
 const BYTES = { float32: 4, float16: 2, uint16: 2, uint8: 1 } as const;
@@ -91,7 +96,7 @@ function encodeFloats(name: string, shape: number[], values: Float32Array, preci
 
 export async function serializeLm(
   model: LmModel,
-  extra: { train: LlmSeqPromptConfig; vocab: LmVocab; items: ItemTokens; tokenizer: string },
+  extra: { train: LlmSeqPromptConfig; vocab: LmVocab; items: ItemTokens; tokenizer: string; names?: NameTable },
   precision: WeightsPrecision = 'uint8',
 ): Promise<{ json: LmModelFile; weights: Uint8Array }> {
   const parts: Uint8Array[] = [];
@@ -113,6 +118,13 @@ export async function serializeLm(
   if (extra.vocab.pieces.length + 4 > 65536) throw new RangeError('vocabulary too large for uint16 token ids');
   specs.push({ name: 'catalog.tokens', shape: [extra.items.tokens.length], dtype: 'float32', quantization: { dtype: 'uint16', scale: 1, min: 0 } });
   parts.push(new Uint8Array(Uint16Array.from(extra.items.tokens).buffer));
+  if (extra.names) {
+    const rows = extra.names.table.length / extra.names.dim;
+    if (rows !== extra.vocab.pieces.length + 4) throw new RangeError(`the name table has ${rows} rows for a vocabulary of ${extra.vocab.pieces.length + 4}`);
+    const e = encodeFloats('names.table', [rows, extra.names.dim], extra.names.table, precision);
+    specs.push(e.spec);
+    parts.push(e.bytes);
+  }
   const bytes = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
   let at = 0;
   for (const p of parts) {
@@ -152,7 +164,15 @@ export function deserializeLm(jsonText: string, weights: Uint8Array, file = 'mod
   delete tensors['catalog.tokens'];
   lengthsT.dispose();
   tokensT.dispose();
+  const namesT = tensors['names.table'];
+  let names: NameTable | undefined;
+  if (namesT) {
+    if (namesT.shape[0] !== parsed.config.vocab) throw new InputError(file, `its names.table has ${namesT.shape[0]} rows for a vocabulary of ${parsed.config.vocab}`);
+    names = { table: namesT.dataSync() as Float32Array, dim: namesT.shape[1] ?? 0 };
+    delete tensors['names.table'];
+    namesT.dispose();
+  }
   const model = new LmModel(parsed.config, new Map(Object.entries(tensors)));
   for (const t of Object.values(tensors)) t.dispose();
-  return { model, train: parsed.train, vocab: { pieces: parsed.pieces }, items: { offsets, tokens }, tokenizer: parsed.tokenizer };
+  return { model, train: parsed.train, vocab: { pieces: parsed.pieces }, items: { offsets, tokens }, tokenizer: parsed.tokenizer, ...(names ? { names } : {}) };
 }

@@ -2,6 +2,8 @@ import type { EvalCases } from '../core/dataset/types.js';
 import type { RecLists } from '../core/metrics/metrics.js';
 import { itemKeys, decodePieces, promptTokens } from '../core/prompt/lm-tokens.js';
 import { buildNameIndex, type GeneratedMatch, mapGeneratedNames, type NameIndex, normalizeName } from '../core/prompt/mapping.js';
+import { nameVector } from '../core/prompt/name-vectors.js';
+import { buildTitleTrie } from '../core/prompt/title-trie.js';
 import type { DenseMatrix } from '../core/vectors/matrix.js';
 import type { Ranked, Recommender } from '../recommenders/types.js';
 import { generate } from './lm-generate.js';
@@ -19,13 +21,18 @@ import type { LlmSeqPromptConfig } from './lm-train.js';
 export interface LlmSeqPromptDeps {
   /** Catalog item embeddings (one row per item), e.g. the manifest's potion-base-4M vectors. */
   readonly itemVectors: DenseMatrix;
-  /** The embedder the item vectors came from, for the names that match no item. */
-  readonly embed: (texts: readonly string[]) => Promise<Float32Array[]>;
-  /** Overrides of the decoding parameters stored with the model (temperature, n, ...). */
-  readonly sampling?: Partial<Pick<LlmSeqPromptConfig, 'temperature' | 'topP' | 'n' | 'maxTokens' | 'timeBudgetMs' | 'seed'>>;
+  /**
+   * The embedder the item vectors came from, for the names that match no item; default: the
+   * model file's name table (the mean of the written tokens' rows, name-vectors.ts).
+   */
+  readonly embed?: (texts: readonly string[]) => Promise<Float32Array[]>;
+  /** Overrides of the decoding parameters stored with the model (temperature, n, constrained, ...). */
+  readonly sampling?: Partial<LmSampling>;
   /** Checked between decoding steps (e.g. a newer session arrived): true ends generation with what is finished. */
   readonly cancelled?: () => boolean;
 }
+
+export type LmSampling = Pick<LlmSeqPromptConfig, 'temperature' | 'topP' | 'n' | 'maxTokens' | 'timeBudgetMs' | 'seed' | 'constrained'>;
 
 export interface LlmSeqPromptRecommender extends Recommender {
   readonly nameIndex: NameIndex;
@@ -56,18 +63,34 @@ export function llmSeqPromptRecommender(lm: LoadedLm, deps: LlmSeqPromptDeps, na
     maxTokens: lm.train.maxTokens,
     timeBudgetMs: lm.train.timeBudgetMs,
     seed: lm.train.seed,
+    constrained: lm.train.constrained,
     ...deps.sampling,
   };
+  const trie = sampling.constrained ? buildTitleTrie(lm.items) : undefined;
+  const names = lm.names;
+  if (!deps.embed && !names) throw new Error(`${name}: its model file has no name table and no name embedder was given`);
   const known = (s: ArrayLike<number>): number[] => Array.from(s).filter((i) => i >= 0 && i < nItems);
-  const ctx = { index: nameIndex, itemVectors: deps.itemVectors, embed: deps.embed };
+  /** What the model wrote, by text, for the name table (the tokens of each decoded name). */
+  const written = new Map<string, readonly number[]>();
+  const embed =
+    deps.embed ??
+    (async (texts: readonly string[]) => texts.map((t) => nameVector(names!, written.get(t) ?? [])));
+  const ctx = { index: nameIndex, itemVectors: deps.itemVectors, embed };
   const emptyStats = (): GenerationStats => ({ sessions: 0, samples: 0, unfinished: 0, tokens: 0, exact: 0, nearest: 0 });
 
   async function run(sessions: readonly ArrayLike<number>[], k: number, stats: GenerationStats, cancelled?: () => boolean) {
     const prompts = sessions.map((s) => promptTokens(lm.items, known(s), lm.train.promptItems));
-    const gens = await generate(lm.model, prompts, { ...sampling, timeBudgetMs: sampling.timeBudgetMs * Math.max(1, sessions.length), cancelled });
+    const gens = await generate(lm.model, prompts, { ...sampling, timeBudgetMs: sampling.timeBudgetMs * Math.max(1, sessions.length), cancelled, trie });
     const out = [];
     for (let i = 0; i < sessions.length; i++) {
-      const texts = gens[i].samples.map((t) => decodePieces(lm.vocab, t)).filter((t) => t !== '');
+      written.clear();
+      const texts: string[] = [];
+      for (const tokens of gens[i].samples) {
+        const text = decodePieces(lm.vocab, tokens);
+        if (text === '') continue;
+        texts.push(text);
+        written.set(text, tokens);
+      }
       const mapped = await mapGeneratedNames(texts, sessions[i], k, ctx);
       stats.sessions++;
       stats.samples += sampling.n;
@@ -89,7 +112,7 @@ export function llmSeqPromptRecommender(lm: LoadedLm, deps: LlmSeqPromptDeps, na
     config: { ...lm.train, ...deps.sampling },
     nameIndex,
     recommend(): Ranked {
-      throw new Error('llmseqprompt generates asynchronously: call recommendAsync');
+      throw new Error(`${name} generates asynchronously: call recommendAsync or recommendBatchAsync`);
     },
     async recommendAsync(session: Int32Array, k: number): Promise<Ranked> {
       if (known(session).length === 0) return ranked(new Int32Array(k).fill(-1), []);
@@ -112,6 +135,9 @@ export function llmSeqPromptRecommender(lm: LoadedLm, deps: LlmSeqPromptDeps, na
         onProgress?.(Math.min(total, s + batch), stats);
       }
       return { lists: { k, items }, generated, stats };
+    },
+    async recommendBatchAsync(cases, k, onProgress) {
+      return (await this.recommendCases(cases, k, onProgress ? (d) => onProgress(d) : undefined)).lists;
     },
     dispose: () => lm.model.dispose(),
   };

@@ -38,6 +38,8 @@ export const LlmSeqPromptConfig = z
     maxTokens: z.number().int().positive(),
     /** Generation budget per session (ms); the names finished by then are used. */
     timeBudgetMs: z.number().positive(),
+    /** Constrained decoding: only continuations of catalog names (src/core/prompt/title-trie.ts). */
+    constrained: z.boolean().default(false),
   })
   .strict();
 export type LlmSeqPromptConfig = z.infer<typeof LlmSeqPromptConfig>;
@@ -66,6 +68,9 @@ export const LLMSEQPROMPT_DEFAULTS: LlmSeqPromptConfig = {
   n: 20,
   maxTokens: 50,
   timeBudgetMs: 5000,
+  // Chosen on the 500 prompt-data validation sessions (`prompt-eval --split valid [--constrained]`):
+  // NDCG@20 .0059 constrained vs .0010 free (temperature .5; constrained at .25: .0023, at 1: .0032).
+  constrained: true,
 };
 
 export interface LmEpochLog {

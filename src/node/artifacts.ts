@@ -12,6 +12,7 @@ import {
   MANIFEST_FORMAT,
   MANIFEST_VERSION,
   parseManifest,
+  trainedEntries,
 } from '../core/artifacts/manifest.js';
 import { parseJsonText } from '../core/json.js';
 import { encodeSessions } from '../core/artifacts/sessions.js';
@@ -213,7 +214,7 @@ export async function loadTrainedFiles(dataset: string, nItems: number, names?: 
   const manifest = readManifest(dataset);
   const read = nodeReader(dataset);
   const out = new Map<string, TrainedFiles>();
-  for (const entry of manifest?.sequentialModels ?? []) {
+  for (const entry of manifest ? trainedEntries(manifest) : []) {
     if (names && !names.includes(entry.name)) continue;
     out.set(entry.name, await loadTrained(read, entry, nItems));
   }

@@ -341,10 +341,9 @@ program
 
 program
   .command('train')
-  .description('train a sequential model (BERT4Rec, SASRec, GRU4Rec and their LLM-initialised twins) or fine-tune the embedder (llmseqsim-ft), with early stopping on inner validation')
+  .description('train a sequential model (BERT4Rec, SASRec, GRU4Rec and their LLM-initialised twins), fine-tune the embedder (llmseqsim-ft) or train the local LLMSeqPrompt language model, with early stopping on inner validation')
   .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
-  // llmseqprompt (the local LLMSeqPrompt language model) trains here but is not a catalogue model yet: `prompt-eval` scores it.
-  .requiredOption('--model <name>', `${CATALOGUE.filter((m) => m.trainer).map((m) => m.name).join(', ')}, or llmseqprompt`, (v: string) => (v === 'llmseqprompt' ? v : modelName(v)))
+  .requiredOption('--model <name>', CATALOGUE.filter((m) => m.trainer).map((m) => m.name).join(', '), modelName)
   .option('--config <file>', 'JSON config (partial; merged over the model\'s defaults)')
   .option('--epochs <n>', 'at most this many epochs', positiveInt)
   .option('--permute', 'control run: shuffle the LLM embeddings across items before initialising')
@@ -357,8 +356,10 @@ program
   .option('--eval-limit <n>', 'llmseqprompt: evaluate on the first n test sessions only', positiveInt)
   .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nAt the end writes public/models/<dataset>/<name>/model.json + weights.bin (the best epoch) and train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics of the shipped weights), and lists the model in manifest.json.')
   .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean; evalLimit?: number }) => {
-    if (o.model === 'llmseqprompt') return trainLlmSeqPromptCli(o); // --resume: a warm start from the shipped weights
-    if (modelEntry(o.model).trainer === 'embedder') {
+    const trainer = modelEntry(o.model).trainer;
+    if (!trainer) throw new InvalidArgumentError(`${o.model} is not trained (models that train: ${CATALOGUE.filter((m) => m.trainer).map((m) => m.name).join(', ')})`);
+    if (trainer === 'prompt-lm') return trainLlmSeqPromptCli(o); // --resume: a warm start from the shipped weights
+    if (trainer === 'embedder') {
       const { trainEmbedderCommand } = await import('./train-embedder.js');
       const { readJsonFile } = await import('./json-file.js');
       return trainEmbedderCommand({ dataset: o.dataset, config: o.config ? readJsonFile(o.config) : {}, configFile: o.config, epochs: o.epochs, quiet: o.quiet, out, info });

@@ -5,7 +5,8 @@ import type { Catalog, EvalCases } from '../core/dataset/types.js';
 import { InputError } from '../core/errors.js';
 import type { MetricValues } from '../core/metrics/metrics.js';
 import { promptSplit } from '../core/prompt/format.js';
-import { buildItemTokens, type ItemTokens, type LmVocab } from '../core/prompt/lm-tokens.js';
+import { buildItemTokens, type ItemTokens, type LmVocab, N_SPECIAL } from '../core/prompt/lm-tokens.js';
+import type { NameTable } from '../core/prompt/name-vectors.js';
 import { loadTransformersEmbedder } from '../embedders/transformers.js';
 import type { Protocol } from '../evaluation/protocol.js';
 import { scoreLists } from '../evaluation/protocol.js';
@@ -16,6 +17,7 @@ import { type GenerationStats, type LlmSeqPromptDeps, llmSeqPromptRecommender, t
 import { examplesOf, type LlmSeqPromptConfig, type LmTrainHooks, type LmTrainResult, trainLm } from '../neural/lm-train.js';
 import { loadEmbeddings, readManifest, readVerified, writeArtifact, writeCatalogArtifacts, writeManifest } from './artifacts.js';
 import { MODELS_DIR, ROOT } from './paths.js';
+import { readStaticModel } from './static-model.js';
 
 /** The bundled tokenizer (potion-base-4M's WordPiece) whose tokens the local model writes. */
 export const LM_TOKENIZER = 'potion-base-4M-int8';
@@ -38,8 +40,25 @@ export async function catalogTokens(titles: readonly string[], titleTokens: numb
   return buildItemTokens(ids, (id) => pieces[id] ?? '[UNK]', titleTokens);
 }
 
+/**
+ * The bundled static embedder's row of every model token (zero rows for the special tokens):
+ * stored with the model so names are embedded without the tokenizer or ONNX (name-vectors.ts).
+ */
+export function nameTable(vocab: LmVocab, tokenizer = LM_TOKENIZER): NameTable {
+  const dir = join(MODELS_DIR, tokenizer);
+  const potion = readStaticModel(dir);
+  const ids = (JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } }).model.vocab;
+  const table = new Float32Array((vocab.pieces.length + N_SPECIAL) * potion.dim);
+  vocab.pieces.forEach((piece, j) => {
+    const id = ids[piece];
+    if (id === undefined) throw new InputError(join(tokenizer, 'tokenizer.json'), `has no token "${piece}" that the model writes`);
+    table.set(potion.table.subarray(id * potion.dim, (id + 1) * potion.dim), (j + N_SPECIAL) * potion.dim);
+  });
+  return { table, dim: potion.dim };
+}
+
 /** The name embedder for hallucinated names: the bundled potion-base-4M model, as `embed` used. */
-export async function localNameEmbedder(model = LM_TOKENIZER): Promise<LlmSeqPromptDeps['embed']> {
+export async function localNameEmbedder(model = LM_TOKENIZER): Promise<NonNullable<LlmSeqPromptDeps['embed']>> {
   const e = await loadTransformersEmbedder({ model, localModelPath: `${MODELS_DIR}/` });
   return (texts) => e.embed(texts);
 }
@@ -80,8 +99,9 @@ export async function loadLlmSeqPrompt(
   if (entry.nItems !== catalog.ids.length) throw new InputError(entry.model.file, `names ${entry.nItems} items, the catalog has ${catalog.ids.length}: retrain it`);
   const lm = deserializeLm(new TextDecoder().decode(await readVerified(dataset, entry.model)), await readVerified(dataset, entry.weights), entry.model.file);
   const emb = await loadEmbeddings(dataset, catalog, entry.embeddings);
-  const embed = options.embed ?? (await localNameEmbedder(emb.entry.model.split('/').pop() ?? LM_TOKENIZER));
-  return llmSeqPromptRecommender(lm, { itemVectors: emb.vectors, embed, ...(options.sampling ? { sampling: options.sampling } : {}) }, entry.name);
+  // Names are embedded with the file's name table; a file without one uses the embedding model.
+  const embed = options.embed ?? (lm.names ? undefined : await localNameEmbedder(emb.entry.model.split('/').pop() ?? LM_TOKENIZER));
+  return llmSeqPromptRecommender(lm, { itemVectors: emb.vectors, ...(embed ? { embed } : {}), ...(options.sampling ? { sampling: options.sampling } : {}) }, entry.name);
 }
 
 export async function loadLmFiles(dataset: string, entry: PromptModelEntry): Promise<LoadedLm> {
@@ -99,7 +119,11 @@ export async function shipLlmSeqPrompt(
   embeddings: string,
   trainLog: object,
 ): Promise<{ entry: PromptModelEntry; weightsBytes: number; json: string; weights: Uint8Array }> {
-  const { json, weights } = await serializeLm(trained.model, { train: cfg, vocab: trained.vocab, items: trained.items, tokenizer: LM_TOKENIZER }, precision);
+  const { json, weights } = await serializeLm(
+    trained.model,
+    { train: cfg, vocab: trained.vocab, items: trained.items, tokenizer: LM_TOKENIZER, names: nameTable(trained.vocab) },
+    precision,
+  );
   const jsonText = `${JSON.stringify(json)}\n`;
   const modelRef = writeArtifact(dataset, `${name}/model.json`, new TextEncoder().encode(jsonText));
   const weightsRef = writeArtifact(dataset, `${name}/weights.bin`, weights);

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../core/errors.js';
+import type { EvalCases } from '../core/dataset/types.js';
+import { promptSplit } from '../core/prompt/format.js';
 import type { MetricValues } from '../core/metrics/metrics.js';
 import { makeProtocol } from '../evaluation/protocol.js';
 import type { WeightsPrecision } from '../neural/io.js';
@@ -123,11 +125,26 @@ export async function trainLlmSeqPromptCli(o: TrainPromptOptions): Promise<void>
   out(promptMetricsTable([{ label: `${name} (${o.precision})`, metrics: result.metrics }]));
 }
 
-async function runEval(p: ReturnType<typeof makeProtocol>, rec: import('../neural/lm-recommender.js').LlmSeqPromptRecommender, limit: number | undefined, quiet?: boolean) {
+/** The test split, or the prompt-data validation sessions (never trained on): where decoding choices are made. */
+async function promptCases(p: ReturnType<typeof makeProtocol>, split: 'test' | 'valid', seed: number): Promise<EvalCases> {
+  if (split === 'test') return p.split.test;
+  const { lastItemCases } = await import('../core/prompt/cases.js');
+  return lastItemCases(promptSplit(p.split.train, seed).valid);
+}
+
+async function runEval(
+  p: ReturnType<typeof makeProtocol>,
+  rec: import('../neural/lm-recommender.js').LlmSeqPromptRecommender,
+  limit: number | undefined,
+  quiet?: boolean,
+  split: 'test' | 'valid' = 'test',
+  seed = 42,
+) {
   const { evaluateLlmSeqPrompt } = await import('./llmseqprompt.js');
   const { subsetCases } = await import('../core/prompt/cases.js');
-  const cases = limit ? subsetCases(p.split.test, limit) : p.split.test;
-  const bar = progressBar(`generating for ${cases.targets.length} test sessions`, cases.targets.length, quiet);
+  const all = await promptCases(p, split, seed);
+  const cases = limit ? subsetCases(all, limit) : all;
+  const bar = progressBar(`generating for ${cases.targets.length} ${split === 'test' ? 'test' : 'validation'} sessions`, cases.targets.length, quiet);
   const r = await evaluateLlmSeqPrompt(p, rec, cases, (d, t, s) => bar.update(d, t, `${s.tokens} tokens, ${s.exact} exact / ${s.nearest} nearest names`));
   bar.stop();
   info(`generated ${r.stats.tokens} tokens for ${r.stats.sessions} sessions (${r.stats.samples} samples, ${r.stats.unfinished} unfinished) in ${r.seconds.toFixed(0)} s; list items: ${r.stats.exact} exact matches, ${r.stats.nearest} nearest replacements`);
@@ -179,11 +196,13 @@ export function registerPromptCommands(program: Command): void {
     .addOption(new Option('--format <f>', "openai: RecSys'23 completions or chat (GenItem)").choices(['recsys23', 'chat']).default('recsys23'))
     .option('--concurrency <n>', 'openai: requests in flight', (v) => Number(v), 4)
     .option('--limit <n>', 'only the first n test sessions', (v) => Number(v))
+    .addOption(new Option('--split <s>', "local: the test split, or the prompt-data validation sessions (500, never trained on) where decoding is chosen").choices(['test', 'valid']).default('test'))
+    .option('--constrained', 'local: constrained decoding (only continuations of catalog names)')
     .option('--temperature <t>', 'override the sampling temperature (paper 0.5; the extension found 0.25 better)', (v) => Number(v))
     .option('--time-budget <ms>', 'local: generation time budget per session (the app uses the model\'s 5 s; evaluation measures the model, not the machine\'s load)', (v) => Number(v), 600_000)
     .option('--json <out>', 'write {"sessions", "metrics", ...}')
     .option('--quiet', 'no progress bar')
-    .action(async (o: { dataset: string; provider: 'local' | 'openai'; name: string; remoteModel?: string; format: 'recsys23' | 'chat'; concurrency: number; limit?: number; temperature?: number; timeBudget: number; json?: string; quiet?: boolean }) => {
+    .action(async (o: { dataset: string; provider: 'local' | 'openai'; name: string; remoteModel?: string; format: 'recsys23' | 'chat'; concurrency: number; limit?: number; temperature?: number; timeBudget: number; json?: string; quiet?: boolean; split: 'test' | 'valid'; constrained?: boolean }) => {
       const dataset = loadDataset(o.dataset);
       const p = makeProtocol(dataset);
       let label: string;
@@ -210,11 +229,14 @@ export function registerPromptCommands(program: Command): void {
         const { loadLlmSeqPrompt } = await import('./llmseqprompt.js');
         const entry = readManifest(o.dataset)?.promptModels?.find((m) => m.name === o.name);
         if (!entry) throw new InputError(`public/models/${o.dataset}/manifest.json`, `lists no prompt model "${o.name}": run \`npm run cli -- train --dataset ${o.dataset} --model llmseqprompt\``);
-        const rec = await loadLlmSeqPrompt(o.dataset, entry, dataset.catalog, { sampling: { timeBudgetMs: o.timeBudget, ...(o.temperature !== undefined ? { temperature: o.temperature } : {}) } });
-        result = await runEval(p, rec, o.limit, o.quiet);
+        const rec = await loadLlmSeqPrompt(o.dataset, entry, dataset.catalog, {
+          sampling: { timeBudgetMs: o.timeBudget, ...(o.temperature !== undefined ? { temperature: o.temperature } : {}), ...(o.constrained ? { constrained: true } : {}) },
+        });
+        const r = await runEval(p, rec, o.limit, o.quiet, o.split, (rec.config as { seed: number }).seed);
+        result = Object.assign({ split: o.split }, r);
         config = rec.config;
         rec.dispose?.();
-        label = `${o.name}${o.temperature !== undefined ? ` (temperature ${o.temperature})` : ''}`;
+        label = `${o.name}${o.constrained ? ' constrained' : ''}${o.temperature !== undefined ? ` (temperature ${o.temperature})` : ''}${o.split === 'valid' ? ' [validation]' : ''}`;
       }
       out(promptMetricsTable([{ label, metrics: result.metrics }]));
       if (o.json) {

@@ -3,6 +3,9 @@ import type { TrainedFiles } from '../core/artifacts/loader.js';
 import { InputError } from '../core/errors.js';
 import { DECAYS } from '../core/session/decay.js';
 import { deserializeModel } from '../neural/io.js';
+import { deserializeLm } from '../neural/lm-io.js';
+import { llmSeqPromptRecommender } from '../neural/lm-recommender.js';
+import { LLMSEQPROMPT_DEFAULTS, LlmSeqPromptConfig } from '../neural/lm-train.js';
 import { SEQ_PRESETS, SeqTrainConfig } from '../neural/presets.js';
 import { seqRecommender } from '../neural/recommender.js';
 import { embeddingEnsemble, llmSeqSimPopularity, llmSeqSimSequential, sessionPopularity } from './hybrids.js';
@@ -23,7 +26,7 @@ import type { Recommender, TrainingData } from './types.js';
 
 /** What a model needs to be built: training sessions, item embeddings, trained weights, a tfjs backend. */
 export type Need = 'sessions' | 'embeddings' | 'weights' | 'backend';
-export type Family = 'session' | 'sequential' | 'hybrid';
+export type Family = 'session' | 'sequential' | 'generative' | 'hybrid';
 
 export interface BuildContext extends TrainingData {
   /** Trained models' files (the manifest's sequential models), by model name. */
@@ -51,8 +54,8 @@ export interface ModelEntry<S extends z.ZodType<object> = z.ZodType<object>> {
   readonly tuning: Tuning;
   /** Trained models: the config is the training config (`cli train --config`), fixed once trained. */
   readonly trained?: boolean;
-  /** What `cli train --model <name>` trains: the sequential model's weights, or a fine-tuned embedder. */
-  readonly trainer?: 'sequential' | 'embedder';
+  /** What `cli train --model <name>` trains: the sequential model's weights, a fine-tuned embedder, or the prompt language model. */
+  readonly trainer?: 'sequential' | 'embedder' | 'prompt-lm';
   /** The item embeddings the model scores with, by their manifest name (default: the dataset's first). */
   readonly embeddings?: (dataset: string) => string;
   build(ctx: BuildContext, config: z.infer<S>): Recommender;
@@ -202,6 +205,38 @@ const sequential = SEQUENTIAL.map(([name, label, description]) =>
   }),
 );
 
+// --- the generative model (LLMSeqPrompt) ------------------------------------------------------
+
+/**
+ * LLMSeqPrompt with the local language model (a small causal transformer trained from scratch
+ * on the sessions' prompt-completion pairs, not a pretrained LLM). It generates asynchronously:
+ * its `recommendAsync` is the one to call (the evaluation and the app do).
+ */
+const llmseqprompt = entry({
+  name: 'llmseqprompt',
+  label: 'LLMSeqPrompt',
+  family: 'generative',
+  description: "a small language model trained from scratch on the sessions writes the next item's name; names become items (exact match, else nearest by embedding)",
+  needs: ['weights', 'embeddings', 'backend'],
+  startup: 'after',
+  schema: LlmSeqPromptConfig,
+  defaults: LLMSEQPROMPT_DEFAULTS,
+  trained: true,
+  trainer: 'prompt-lm',
+  tuning: {
+    on: 'none',
+    why: 'trained by `train --model llmseqprompt` (early stopping on its validation pairs); decoding is chosen on those validation sessions with `prompt-eval --split valid`',
+  },
+  build: (ctx, config) => {
+    const files = ctx.trained?.get('llmseqprompt');
+    if (!files) throw new Error('llmseqprompt is not trained for this dataset (run `npm run cli -- train --model llmseqprompt`)');
+    if (!ctx.embeddings) throw new Error('llmseqprompt maps names to items through the item embeddings, which are not loaded');
+    const lm = deserializeLm(files.json, files.weights, files.entry.model.file);
+    const { temperature, topP, n, maxTokens, timeBudgetMs, constrained } = config;
+    return llmSeqPromptRecommender(lm, { itemVectors: ctx.embeddings, sampling: { temperature, topP, n, maxTokens, timeBudgetMs, constrained } });
+  },
+});
+
 // --- hybrids (Boz et al. 2024) ----------------------------------------------------------------
 
 const quantile = z.number().min(0).max(1);
@@ -305,6 +340,7 @@ export const CATALOGUE: readonly ModelEntry[] = [
   llmseqsim,
   llmseqsimFt,
   ...sequential,
+  llmseqprompt,
   embeddingEnsembleEntry,
   llmSeqSimSequentialEntry,
   llmSeqSimPopularityEntry,

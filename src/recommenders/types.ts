@@ -39,6 +39,8 @@ export interface Recommender {
   recommendAsync?(session: Int32Array, k: number, explain?: boolean): Promise<Ranked>;
   /** Optional faster path for many sessions at once. */
   recommendBatch?(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists;
+  /** The batch path of models that only work asynchronously (generative models: `recommend` throws). */
+  recommendBatchAsync?(cases: EvalCases, k: number, onProgress?: (done: number) => void): Promise<RecLists>;
   /** Frees native resources (tensors); the model is unusable afterwards. */
   dispose?(): void;
 }
@@ -60,4 +62,10 @@ export function recommendAll(
   }
   onProgress?.(n);
   return { k, items };
+}
+
+/** recommendAll for every model, asynchronous ones (generative models) included. */
+export async function recommendAllAsync(model: Recommender, cases: EvalCases, k: number, onProgress?: (done: number) => void): Promise<RecLists> {
+  if (model.recommendBatchAsync) return model.recommendBatchAsync(cases, k, onProgress);
+  return recommendAll(model, cases, k, onProgress);
 }

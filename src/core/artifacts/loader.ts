@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import type { EvalCases, SessionSet } from '../dataset/types.js';
 import type { DenseMatrix } from '../vectors/matrix.js';
 import { decodeEmbeddings } from './embeddings.js';
-import { CatalogFile, type FileRef, type Manifest, parseJsonFile, parseManifest, parseManifestEntries, type SeqModelEntry, verifyFile } from './manifest.js';
+import { CatalogFile, type FileRef, type Manifest, parseJsonFile, parseManifest, parseManifestEntries, type TrainedEntry, trainedEntries, verifyFile } from './manifest.js';
 import { EvalReport } from './report.js';
 import { decodeSessions } from './sessions.js';
 
@@ -95,12 +95,12 @@ export async function loadReport(read: ArtifactReader, manifest: Manifest): Prom
 
 /** A trained model's files as downloaded and verified (deserialised per tfjs backend by its catalogue entry). */
 export interface TrainedFiles {
-  readonly entry: SeqModelEntry;
+  readonly entry: TrainedEntry;
   readonly json: string;
   readonly weights: Uint8Array;
 }
 
-export async function loadTrained(read: ArtifactReader, entry: SeqModelEntry, nItems: number): Promise<TrainedFiles> {
+export async function loadTrained(read: ArtifactReader, entry: TrainedEntry, nItems: number): Promise<TrainedFiles> {
   if (entry.nItems !== nItems) throw new InputError(entry.model.file, `scores ${entry.nItems} items, the catalog has ${nItems}: retrain it`);
   const json = text(await readVerified(read, entry.model));
   const weights = await readVerified(read, entry.weights);
@@ -115,7 +115,7 @@ export async function loadAllTrained(
 ): Promise<{ files: TrainedFiles[]; problems: ArtifactProblem[] }> {
   const problems: ArtifactProblem[] = [];
   const loaded = await Promise.all(
-    (manifest.sequentialModels ?? []).map(async (entry) => {
+    trainedEntries(manifest).map(async (entry) => {
       try {
         return await loadTrained(read, entry, nItems);
       } catch (e) {

@@ -120,6 +120,14 @@ export const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
+/** A model with trained files: a sequential model or a prompt (language) model. */
+export type TrainedEntry = SeqModelEntry | PromptModelEntry;
+
+/** Every model with trained files the manifest lists (sequential, then prompt models). */
+export function trainedEntries(m: Pick<Manifest, 'sequentialModels' | 'promptModels'>): TrainedEntry[] {
+  return [...(m.sequentialModels ?? []), ...(m.promptModels ?? [])];
+}
+
 /** The catalog file: dataset item ids and titles, in dense index order. */
 export const CatalogFile = z
   .object({

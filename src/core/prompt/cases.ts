@@ -10,3 +10,17 @@ export function subsetCases(c: EvalCases, n: number): EvalCases {
     targets: c.targets.slice(0, m),
   };
 }
+
+/** Cases from whole sessions: all items but the last are the prompt, the last the target (the prompt-data validation pairs). */
+export function lastItemCases(sessions: readonly Int32Array[]): EvalCases {
+  const kept = sessions.filter((s) => s.length >= 2);
+  const promptOffsets = new Int32Array(kept.length + 1);
+  kept.forEach((s, i) => (promptOffsets[i + 1] = promptOffsets[i] + s.length - 1));
+  const promptItems = new Int32Array(promptOffsets[kept.length]);
+  const targets = new Int32Array(kept.length);
+  kept.forEach((s, i) => {
+    promptItems.set(s.subarray(0, s.length - 1), promptOffsets[i]);
+    targets[i] = s[s.length - 1];
+  });
+  return { sessionIds: Int32Array.from(kept, (_, i) => i), promptOffsets, promptItems, targets };
+}

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { TrainedFiles } from '../../core/artifacts/loader.js';
-import type { SeqModelEntry } from '../../core/artifacts/manifest.js';
+import { type TrainedEntry, trainedEntries } from '../../core/artifacts/manifest.js';
 import { coldStartCases, describeColdStart } from '../../core/dataset/cold-start.js';
 import type { Dataset, EvalCases, SessionSet } from '../../core/dataset/types.js';
 import { InputError } from '../../core/errors.js';
@@ -106,7 +106,7 @@ export interface TrainLogSummary {
   history: { seconds: number }[];
 }
 
-export async function readTrainLog(dataset: string, entry: SeqModelEntry): Promise<TrainLogSummary | null> {
+export async function readTrainLog(dataset: string, entry: TrainedEntry): Promise<TrainLogSummary | null> {
   if (!entry.trainLog) return null;
   return JSON.parse(new TextDecoder().decode(await readVerified(dataset, entry.trainLog))) as TrainLogSummary;
 }
@@ -129,13 +129,15 @@ export async function chooseConfig(dataset: string, model: string, configFile?: 
   const entry = modelEntry(model);
   if (entry.trained) {
     if (configFile) throw new InputError(configFile, `${model} is a trained model: its config is fixed by its training (use \`train --model ${model} --config ${configFile}\`)`);
-    const seq = readManifest(dataset)?.sequentialModels?.find((m) => m.name === model);
+    const manifest = readManifest(dataset);
+    const seq = manifest ? trainedEntries(manifest).find((m) => m.name === model) : undefined;
     if (!seq) throw new InputError(`public/models/${dataset}/manifest.json`, `lists no trained ${model}: run \`npm run cli -- train --dataset ${dataset} --model ${model}\``);
     const log = await readTrainLog(dataset, seq);
     return {
       config: { ...(log?.config ?? {}), weights: seq.weightsDtype },
       source: `${seq.trainLog?.file ?? seq.model.file} (trained by \`cli train\`, early stopping on inner validation)`,
-      ...(log ? { validation: { 'NDCG@20': log.bestValNdcg20 }, trainLog: log } : {}),
+      ...(log ? { trainLog: log } : {}),
+      ...(typeof log?.bestValNdcg20 === 'number' ? { validation: { 'NDCG@20': log.bestValNdcg20 } } : {}),
     };
   }
   if (configFile) return { config: resolveConfig(model, readJsonFile(configFile), configFile), source: configFile };

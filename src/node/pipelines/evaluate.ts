@@ -3,7 +3,7 @@ import type { SessionMatrix } from '../../core/metrics/bootstrap.js';
 import { type UncertaintyResult, uncertaintyFor } from '../uncertainty-report.js';
 import type { EvalCases } from '../../core/dataset/types.js';
 import type { RecLists } from '../../core/metrics/metrics.js';
-import { runModel } from '../../evaluation/protocol.js';
+import { runModelAsync } from '../../evaluation/protocol.js';
 import { modelEntry } from '../../recommenders/catalogue.js';
 import { casesFor, chooseConfig, contextOn, openWorkspace, type SplitChoice, type Workspace } from './context.js';
 
@@ -55,7 +55,7 @@ export async function evaluateModels(o: EvaluateOptions): Promise<EvaluateResult
       throw new RangeError(`${model} uses a model trained on the whole training split, which contains the validation folds: evaluate it on the test split`);
     }
     const chosen = await chooseConfig(o.dataset, model, model === o.models[0] ? o.configFile : undefined);
-    const r = runModel(ws.protocol, model, chosen.config, contextOn(ws, train, model), cases, o.onProgress ? (d, t) => o.onProgress!(model, d, t) : undefined);
+    const r = await runModelAsync(ws.protocol, model, chosen.config, contextOn(ws, train, model), cases, o.onProgress ? (d, t) => o.onProgress!(model, d, t) : undefined);
     runs.push({
       model,
       config: chosen.config as Record<string, unknown>,

@@ -1,3 +1,4 @@
+import { trainedEntries } from '../../core/artifacts/manifest.js';
 import { EvalReport } from '../../core/artifacts/report.js';
 import { CATALOGUE } from '../../recommenders/catalogue.js';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { evaluateModels, type ModelRun } from './evaluate.js';
 /** Models the dataset can serve: every untrained model, the trained ones its manifest lists (and hybrids over them), and those whose own embeddings it lists. */
 export async function servableModels(dataset: string): Promise<string[]> {
   const manifest = readManifest(dataset);
-  const trained = new Set((manifest?.sequentialModels ?? []).map((m) => m.name));
+  const trained = new Set((manifest ? trainedEntries(manifest) : []).map((m) => m.name));
   const embeddings = new Set((manifest?.embeddings ?? []).map((e) => e.name));
   const out: string[] = [];
   for (const m of CATALOGUE) {
