@@ -82,9 +82,11 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
   useEffect(() => {
     if (!state.results) return;
     const perModel: Record<string, number> = {};
-    for (const r of state.results) perModel[r.model] = r.ms;
+    for (const r of state.results) if (!r.generated) perModel[r.model] = r.ms;
     recordTiming(performance.now() - sentAt.current, perModel, state.backend?.name ?? '');
-  }, [state.results, state.backend]);
+    // Keyed on the 'results' messages only: a generative model's later answer is not a new timing.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.resultsSeq]);
 
   useEffect(() => {
     const t = ready?.test;
@@ -226,6 +228,7 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
             session={session}
             actual={actual}
             onAdd={add}
+            generationErrors={state.generationErrors}
           />
         </main>
       )}

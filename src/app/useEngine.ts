@@ -9,6 +9,10 @@ export interface EngineState {
   readonly backend: BackendInfo | null;
   readonly models: ModelStatus[];
   readonly results: ModelRecommendations[] | null;
+  /** Counts 'results' messages (not the generative models' later answers): what timings key on. */
+  readonly resultsSeq: number;
+  /** Why a generative model's last generation failed, by model. */
+  readonly generationErrors: Readonly<Record<string, string | undefined>>;
   /** Wall time of the last session change: request sent -> results received (ms). */
   readonly lastRoundTripMs: number | null;
   readonly fatal: string | null;
@@ -21,6 +25,8 @@ const INITIAL: EngineState = {
   backend: null,
   models: [],
   results: null,
+  resultsSeq: 0,
+  generationErrors: {},
   lastRoundTripMs: null,
   fatal: null,
 };
@@ -94,8 +100,14 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
         }
         case 'results':
           if (msg.id !== latest.current.id) break; // a newer session is on its way
-          setState((s) => ({ ...s, results: msg.results, lastRoundTripMs: performance.now() - latest.current.sentAt }));
+          setState((s) => ({ ...s, results: msg.results, resultsSeq: s.resultsSeq + 1, lastRoundTripMs: performance.now() - latest.current.sentAt }));
           break;
+        case 'generated': {
+          if (msg.id !== latest.current.id) break;
+          const result = msg.result ?? { model: msg.model, items: [], scores: [], because: [], ms: 0, generated: [] };
+          setState((s) => ({ ...s, results: [...(s.results ?? []).filter((r) => r.model !== msg.model), result], generationErrors: { ...s.generationErrors, [msg.model]: msg.error } }));
+          break;
+        }
         case 'fatal':
           setState((s) => ({ ...s, phase: s.phase === 'ready' ? 'ready' : 'fatal', fatal: msg.message }));
           break;

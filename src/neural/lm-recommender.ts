@@ -114,9 +114,9 @@ export function llmSeqPromptRecommender(lm: LoadedLm, deps: LlmSeqPromptDeps, na
     recommend(): Ranked {
       throw new Error(`${name} generates asynchronously: call recommendAsync or recommendBatchAsync`);
     },
-    async recommendAsync(session: Int32Array, k: number): Promise<Ranked> {
+    async recommendAsync(session: Int32Array, k: number, _explain?: boolean, signal?: { readonly aborted: boolean }): Promise<Ranked> {
       if (known(session).length === 0) return ranked(new Int32Array(k).fill(-1), []);
-      const [m] = await run([session], k, emptyStats(), deps.cancelled);
+      const [m] = await run([session], k, emptyStats(), () => signal?.aborted === true || deps.cancelled?.() === true);
       return ranked(m.items, m.generated);
     },
     async recommendCases(cases, k, onProgress, batch = 16) {

@@ -35,8 +35,11 @@ export interface Recommender {
   readonly config: Readonly<object>;
   /** Top-k for one session; never contains the session's own items. `explain` asks for `because`. */
   recommend(session: Int32Array, k: number, explain?: boolean): Ranked;
-  /** The same as recommend without blocking on a GPU read-back (models that score with tfjs). */
-  recommendAsync?(session: Int32Array, k: number, explain?: boolean): Promise<Ranked>;
+  /**
+   * The same as recommend without blocking on a GPU read-back (models that score with tfjs).
+   * Generative models stop early (with what they finished) once `signal.aborted` is true.
+   */
+  recommendAsync?(session: Int32Array, k: number, explain?: boolean, signal?: { readonly aborted: boolean }): Promise<Ranked>;
   /** Optional faster path for many sessions at once. */
   recommendBatch?(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists;
   /** The batch path of models that only work asynchronously (generative models: `recommend` throws). */

@@ -1,5 +1,6 @@
 import type { Actual } from '../App.js';
 import type { ModelRecommendations, ModelStatus } from '../engine/messages.js';
+import { GeneratedNames } from './GeneratedNames.js';
 
 export function Recommendations(props: {
   titles: string[];
@@ -8,8 +9,10 @@ export function Recommendations(props: {
   session: number[];
   actual: Actual | null;
   onAdd: (item: number) => void;
+  /** Why a generative model's last generation failed, by model. */
+  generationErrors?: Readonly<Record<string, string | undefined>>;
 }) {
-  const { titles, models, results, session, actual, onAdd } = props;
+  const { titles, models, results, session, actual, onAdd, generationErrors = {} } = props;
   const byModel = new Map((results ?? []).map((r) => [r.model, r]));
   return (
     <section className="models" aria-label="Recommendations">
@@ -33,6 +36,23 @@ export function Recommendations(props: {
               </p>
             )}
             {m.available && session.length === 0 && m.name !== 'mostpopular' && <p className="muted">Add an item to get suggestions.</p>}
+            {m.available && m.generative && (
+              <p className="muted" data-testid="generative-note">
+                A small language model trained from scratch on this shop&apos;s sessions (not a pretrained LLM) writes product names on this device; each
+                name becomes the catalog item with that name, else the nearest one by embedding.
+              </p>
+            )}
+            {m.available && m.generative && session.length > 0 && !r && !generationErrors[m.name] && (
+              <p className="muted" data-testid="generating">
+                Writing names…
+              </p>
+            )}
+            {m.generative && generationErrors[m.name] && (
+              <p className="unavailable" data-testid="generation-error">
+                Generation failed: {generationErrors[m.name]}
+              </p>
+            )}
+            {m.available && r?.generated && <GeneratedNames generated={r.generated} titles={titles} />}
             {m.available && r && (
               <ol>
                 {r.items.map((item, j) => (

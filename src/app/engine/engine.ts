@@ -1,9 +1,10 @@
 import type { LoadedArtifacts, TrainedFiles } from '../../core/artifacts/loader.js';
+import { trainedEntries } from '../../core/artifacts/manifest.js';
 import type { SessionSet } from '../../core/dataset/types.js';
 import { type DenseMatrix, type DotKernelFactory, jsDotKernel, normalizeRows } from '../../core/vectors/matrix.js';
 import { topKInto } from '../../core/vectors/topk.js';
 import { CATALOGUE, type ModelEntry, resolveConfig } from '../../recommenders/catalogue.js';
-import type { Recommender } from '../../recommenders/types.js';
+import type { Ranked, Recommender } from '../../recommenders/types.js';
 import type { ArtifactProblem, ModelRecommendations, ModelStatus } from './messages.js';
 
 const NO_SESSIONS: SessionSet = { ids: new Int32Array(0), offsets: Int32Array.of(0), items: new Int32Array(0), times: new Float64Array(0) };
@@ -32,7 +33,7 @@ export class Engine {
   constructor(readonly artifacts: LoadedArtifacts) {
     this.popularity = new Float64Array(artifacts.ids.length);
     if (artifacts.split) for (const it of artifacts.split.train.items) this.popularity[it]++;
-    this.listed = new Set((artifacts.manifest.sequentialModels ?? []).map((m) => m.name));
+    this.listed = new Set(trainedEntries(artifacts.manifest).map((m) => m.name));
   }
 
   get itemPopularity(): Float64Array {
@@ -74,7 +75,7 @@ export class Engine {
     this.trained = new Map(files.map((f) => [f.entry.name, f]));
     this.named = new Map(named);
     this.trainedLoaded = true;
-    for (const e of this.artifacts.manifest.sequentialModels ?? []) {
+    for (const e of trainedEntries(this.artifacts.manifest)) {
       const p = problems.find((x) => x.file.startsWith(`${e.name}/`));
       if (p) this.trainedProblems.set(e.name, p.message);
     }
@@ -97,7 +98,7 @@ export class Engine {
     } else if (m.needs.includes('embeddings') && !embeddings) reasons.push(problems.find((p) => p.file.includes('embeddings'))?.message ?? 'no embeddings');
     const seq = this.trainedNeeded(m, config);
     if (seq) {
-      const entry = this.artifacts.manifest.sequentialModels?.find((e) => e.name === seq);
+      const entry = trainedEntries(this.artifacts.manifest).find((e) => e.name === seq);
       if (!split && sessionsNote) reasons.push(sessionsNote);
       // Items added in the app come after the trained ones: the model scores the ones it knows.
       else if (entry && ids.length < entry.nItems) reasons.push(`trained on a ${entry.nItems}-item catalog; this one has ${ids.length} items`);
@@ -128,7 +129,7 @@ export class Engine {
     for (const m of this.shown()) {
       if (!this.inScope(m, scope)) continue;
       const usesBackend = m.needs.includes('backend');
-      const base = { name: m.name, label: m.label, usesBackend };
+      const base = { name: m.name, label: m.label, usesBackend, ...(m.family === 'generative' ? { generative: true } : {}) };
       this.models.get(m.name)?.dispose?.();
       this.models.delete(m.name);
       const { config, note } = this.configFor(m);
@@ -154,7 +155,15 @@ export class Engine {
   /** Every shown model's status; models not built (or downloaded) yet are listed as loading. */
   status(): ModelStatus[] {
     return this.shown().map(
-      (m) => this.statuses.get(m.name) ?? { name: m.name, label: m.label, usesBackend: m.needs.includes('backend'), available: false, loading: true },
+      (m) =>
+        this.statuses.get(m.name) ?? {
+          name: m.name,
+          label: m.label,
+          usesBackend: m.needs.includes('backend'),
+          available: false,
+          loading: true,
+          ...(m.family === 'generative' ? { generative: true } : {}),
+        },
     );
   }
 
@@ -178,24 +187,46 @@ export class Engine {
     if (this.artifacts.ids.length > 0) await this.recommend(Int32Array.of(0), 10);
   }
 
-  /** Every available model's top-k for the session, with the time each took. */
+  /**
+   * Every available model's top-k for the session, with the time each took. Generative models
+   * (seconds per session) are not among them: they answer through `generate`, after these.
+   */
   async recommend(session: Int32Array, k: number): Promise<ModelRecommendations[]> {
     const out: ModelRecommendations[] = [];
     for (const m of this.shown()) {
       const model = this.models.get(m.name);
-      if (!model) continue;
+      if (!model || m.family === 'generative') continue;
       const t0 = performance.now();
       const r = model.recommendAsync ? await model.recommendAsync(session, k, true) : model.recommend(session, k, true);
-      const ms = performance.now() - t0;
-      const n = r.items.indexOf(-1) < 0 ? r.items.length : r.items.indexOf(-1);
-      out.push({
-        model: m.name,
-        items: Array.from(r.items.subarray(0, n)),
-        scores: Array.from(r.scores.subarray(0, n)),
-        because: r.because ? Array.from(r.because.subarray(0, n)) : new Array<number>(n).fill(-1),
-        ms,
-      });
+      out.push(toMessage(m.name, r, performance.now() - t0));
     }
     return out;
   }
+
+  /** The built generative models, in the catalogue's order. */
+  generativeModels(): string[] {
+    return this.shown()
+      .filter((m) => m.family === 'generative' && this.models.has(m.name))
+      .map((m) => m.name);
+  }
+
+  /** A generative model's names for the session, mapped to items; stops early once `signal.aborted`. */
+  async generate(name: string, session: Int32Array, k: number, signal: { readonly aborted: boolean }): Promise<ModelRecommendations> {
+    const model = this.models.get(name);
+    if (!model?.recommendAsync) throw new Error(`${name} is not built`);
+    const t0 = performance.now();
+    return toMessage(name, await model.recommendAsync(session, k, true, signal), performance.now() - t0);
+  }
+}
+
+function toMessage(model: string, r: Ranked, ms: number): ModelRecommendations {
+  const n = r.items.indexOf(-1) < 0 ? r.items.length : r.items.indexOf(-1);
+  return {
+    model,
+    items: Array.from(r.items.subarray(0, n)),
+    scores: Array.from(r.scores.subarray(0, n)),
+    because: r.because ? Array.from(r.because.subarray(0, n)) : new Array<number>(n).fill(-1),
+    ms,
+    ...(r.generated ? { generated: r.generated.slice(0, n) } : {}),
+  };
 }

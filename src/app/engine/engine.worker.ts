@@ -75,6 +75,11 @@ class ScoringWorker {
   private restPending = false;
   /** The trained models download in the background after the first artifacts. */
   private trained: Promise<Extras> = Promise.resolve({ files: [], problems: [], named: new Map() });
+  /**
+   * The generative models' run for the latest session: outside the message queue, so it never
+   * delays other messages; a newer session aborts it (it answers with the names finished so far).
+   */
+  private generation: { signal: { aborted: boolean }; done: Promise<void> } | null = null;
 
   enqueue(task: () => Promise<void>): void {
     this.queue = this.queue.then(task).catch((e: unknown) => post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) }));
@@ -199,7 +204,37 @@ class ScoringWorker {
     );
   }
 
+  /** Aborts the generative run and waits for it, before the models it uses are rebuilt or replaced. */
+  private async stopGeneration(): Promise<void> {
+    const g = this.generation;
+    if (!g) return;
+    g.signal.aborted = true;
+    await g.done;
+  }
+
+  /** Runs the generative models for a session after the others answered; each posts its own message. */
+  private startGeneration(engine: Engine, session: Int32Array, id: number, k: number): void {
+    if (this.generation) this.generation.signal.aborted = true;
+    const models = engine.generativeModels();
+    if (models.length === 0 || session.length === 0) return;
+    const signal = { aborted: false };
+    const previous = this.generation?.done ?? Promise.resolve();
+    const done = (async () => {
+      await previous; // one generation at a time: the aborted one stops at its next step
+      for (const model of models) {
+        if (signal.aborted) return;
+        try {
+          post({ type: 'generated', id, model, result: await engine.generate(model, session, k, signal) });
+        } catch (e) {
+          post({ type: 'generated', id, model, result: null, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+    })();
+    this.generation = { signal, done };
+  }
+
   async handle(msg: ToWorker): Promise<void> {
+    if (msg.type !== 'recommend' && msg.type !== 'nearest') await this.stopGeneration();
     switch (msg.type) {
       case 'init': {
         this.requested = msg.backend;
@@ -263,6 +298,7 @@ class ScoringWorker {
           post({ type: 'results', id: msg.id, results: await engine.recommend(session, msg.k), backend: this.backend.name });
         }
         if (this.restPending) this.buildRest(engine);
+        this.startGeneration(engine, session, msg.id, msg.k);
         return;
       }
     }

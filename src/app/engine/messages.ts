@@ -27,6 +27,8 @@ export interface ModelStatus {
   readonly note?: string;
   /** Uses tfjs (and so the selected backend) for scoring. */
   readonly usesBackend: boolean;
+  /** Writes item names (LLMSeqPrompt): its recommendations arrive after the others, in a 'generated' message. */
+  readonly generative?: boolean;
 }
 
 export type { ArtifactProblem } from '../../core/artifacts/loader.js';
@@ -39,6 +41,8 @@ export interface ModelRecommendations {
   /** Session item (dense index) each recommendation is explained by, or -1. */
   readonly because: number[];
   readonly ms: number;
+  /** Generative models: what the model wrote and the item each name became, in list order. */
+  readonly generated?: readonly { readonly text: string; readonly item: number; readonly how: 'exact' | 'nearest' }[];
 }
 
 export type ToWorker =
@@ -82,6 +86,8 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly message: string }
   | ({ readonly type: 'ready' } & ReadyPayload)
   | { readonly type: 'results'; readonly id: number; readonly results: ModelRecommendations[]; readonly backend: BackendName }
+  /** A generative model's recommendations for request `id`, after the others (or why it failed). */
+  | { readonly type: 'generated'; readonly id: number; readonly model: string; readonly result: ModelRecommendations | null; readonly error?: string }
   /** Model statuses changed (backend switch, models fitted); `problems`: files that failed to load meanwhile. */
   | { readonly type: 'backend'; readonly backend: BackendInfo; readonly models: ModelStatus[]; readonly problems?: ArtifactProblem[] }
   | ({ readonly type: 'catalog' } & ReadyPayload)
