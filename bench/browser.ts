@@ -51,11 +51,79 @@ interface BackendResult {
   scoringP95: number;
   perModel: Record<string, { p50: number; p95: number }>;
 }
+/** One page load to its first recommendations on WASM, with where the time went (ms since navigation start). */
+interface FirstLoad {
+  kind: 'cold' | 'repeat';
+  firstRecMs: number;
+  /** The page's own start: HTML, bundle, React, until the scoring worker is spawned. */
+  pageMs: number;
+  /** Worker spawned -> ready (everything below happens in there). */
+  workerMs: number;
+  downloadWallMs: number;
+  verifyMs: number;
+  decodeMs: number;
+  backendMs: number;
+  indexMs: number;
+  warmUpMs: number;
+  /** Worker ready -> the first session's recommendations rendered (one round trip + render). */
+  firstScoreMs: number;
+  /** Bytes the network (not the HTTP or service-worker cache) delivered. */
+  networkBytes: number;
+}
+/** BENCH_LOADS: cold and repeat loads measured for the first recommendation (default 5 each); BENCH_FIRST_ONLY=1 runs only those. */
+const LOADS = Number(process.env.BENCH_LOADS ?? 5);
+const FIRST_ONLY = process.env.BENCH_FIRST_ONLY === '1';
+const firstLoads: FirstLoad[] = [];
+
+async function measureLoad(page: import('@playwright/test').Page, kind: FirstLoad['kind'], counter: { bytes: number }): Promise<FirstLoad> {
+  counter.bytes = 0;
+  if (kind === 'cold') await page.goto(`http://127.0.0.1:${PORT}/?backend=wasm`);
+  else await page.reload();
+  await page.waitForFunction(() => (window.__llmseqrecTimings?.length ?? 0) > 0 && window.__llmseqrecStartup?.worker !== undefined, null, { timeout: 120_000 });
+  const r = await page.evaluate(() => ({ first: window.__llmseqrecTimings![0].at, s: window.__llmseqrecStartup! }));
+  const w = r.s.worker!;
+  return {
+    kind,
+    firstRecMs: r.first,
+    pageMs: r.s.spawnedAt,
+    workerMs: (r.s.readyAt ?? 0) - r.s.spawnedAt,
+    downloadWallMs: w.downloadWallMs,
+    verifyMs: w.verifyMs,
+    decodeMs: w.decodeMs,
+    backendMs: w.backendMs,
+    indexMs: w.indexMs,
+    warmUpMs: w.warmUpMs,
+    firstScoreMs: r.first - (r.s.readyAt ?? 0),
+    networkBytes: counter.bytes,
+  };
+}
+
 const results: BackendResult[] = [];
 const embedding: { requested: string; ran: string; titles: number; ms: number; loadMs: number; titlesPerSecond: number }[] = [];
 
 try {
-  for (const backend of BACKENDS) {
+  // First recommendation for a stored session: cold loads (a fresh browser profile each) and
+  // repeat visits (the same profile reloaded: HTTP and service-worker caches warm).
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const counter = { bytes: 0 };
+    page.on('response', async (res) => {
+      if (res.fromServiceWorker()) return;
+      try {
+        counter.bytes += (await res.body()).byteLength;
+      } catch {
+        // no body
+      }
+    });
+    await page.addInitScript(() => localStorage.setItem('llmseqrec:session:beauty', JSON.stringify([5788, 12093, 3703])));
+    firstLoads.push(await measureLoad(page, 'cold', counter));
+    // Let the service worker install and cache the artifacts, as a shopper's first visit does.
+    await page.waitForFunction(() => (window.__llmseqrecOffline?.cached ?? 0) > 0 && window.__llmseqrecOffline!.cached >= window.__llmseqrecOffline!.files, null, { timeout: 120_000 }).catch(() => {});
+    firstLoads.push(await measureLoad(page, 'repeat', counter));
+    await context.close();
+  }
+  for (const backend of FIRST_ONLY ? [] : BACKENDS) {
     const context = await browser.newContext();
     const page = await context.newPage();
     let bytes = 0;
@@ -114,7 +182,7 @@ try {
     await context.close();
   }
   // Local catalog embedding with transformers.js (model load + 12,101 titles; no cache).
-  for (const device of EMBED ? (['wasm', 'webgpu'] as const) : []) {
+  for (const device of EMBED && !FIRST_ONLY ? (['wasm', 'webgpu'] as const) : []) {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
@@ -135,8 +203,20 @@ try {
   await new Promise<void>((r) => server.httpServer.close(() => r()));
 }
 
-const models = Object.keys(results[0].perModel);
+const median = (xs: number[]) => q(xs, 0.5);
+console.log(`First recommendation for a stored session on WASM, ${LOADS} cold loads (fresh profile) and ${LOADS} repeat visits (reload); medians, ms since navigation start`);
+const FIRST_COLS = ['firstRecMs', 'pageMs', 'workerMs', 'downloadWallMs', 'verifyMs', 'decodeMs', 'backendMs', 'indexMs', 'warmUpMs', 'firstScoreMs'] as const;
 console.log(
+  formatTable(
+    ['load', 'first rec', 'page start', 'worker', '- download (wall)', '- verify (sum)', '- decode (sum)', '- backend start', '- index', '- warm-up', 'ready -> shown', 'network MB'],
+    (['cold', 'repeat'] as const).map((kind) => {
+      const xs = firstLoads.filter((f) => f.kind === kind);
+      return [kind, ...FIRST_COLS.map((c) => fmt(median(xs.map((f) => f[c])), 0)), fmt(median(xs.map((f) => f.networkBytes)) / 1e6, 2)];
+    }),
+  ),
+);
+const models = results.length ? Object.keys(results[0].perModel) : [];
+if (results.length) console.log(
   `Browser (headless Chromium), ${SESSIONS} real test sessions per backend. scoring = worker time of all models for one session change; ` +
     'rendered = session change to recommendations in the DOM; per model = scoring ms; first rec = navigation start to the first recommendations',
 );
@@ -157,7 +237,7 @@ console.log(
     ]),
   ),
 );
-const SEQ = ['bert4rec', 'llm2bert4rec', 'sasrec', 'llm2sasrec', 'gru4rec'].filter((m) => models.includes(m));
+const SEQ = results.length === 0 ? [] : ['bert4rec', 'llm2bert4rec', 'sasrec', 'llm2sasrec', 'gru4rec'].filter((m) => models.includes(m));
 console.log('\nSequential models: scoring p50 / p95 ms and p95/p50 (target on WebGL/WebGPU: p95 <= 3x p50)');
 console.log(
   formatTable(
@@ -173,6 +253,6 @@ console.log(
   ),
 );
 const out = join(ROOT, 'bench', 'results', OUT);
-writeFileAtomic(out, `${JSON.stringify({ date: new Date().toISOString(), sessions: SESSIONS, results, embedding }, null, 2)}
+writeFileAtomic(out, `${JSON.stringify({ date: new Date().toISOString(), sessions: SESSIONS, firstLoads, results, embedding }, null, 2)}
 `);
 console.log(`wrote ${out}`);

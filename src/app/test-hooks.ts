@@ -1,4 +1,5 @@
 import type { FromEmbedder } from './embed/messages.js';
+import type { StartupTimings } from './engine/messages.js';
 
 /**
  * Every hook the tests and benchmarks read from the page, in one place. They are plain data on
@@ -13,6 +14,11 @@ declare global {
     /** The last local catalog embedding (vectors kept only if __llmseqrecKeepVectors). */
     __llmseqrecEmbed?: { ms: number; loadMs: number; device: string; fromCache: boolean; count: number; dim: number; vectors?: Float32Array };
     __llmseqrecKeepVectors?: boolean;
+    /**
+     * The first load (for `npm run bench`): page time when the scoring worker was started and
+     * when it was ready, and the worker's own breakdown (download, verify, decode, index, warm-up).
+     */
+    __llmseqrecStartup?: { spawnedAt: number; readyAt?: number; worker?: StartupTimings };
     /** How many of the dataset manifest's files the service worker has cached (offline use). */
     __llmseqrecOffline?: { files: number; cached: number };
   }
@@ -44,4 +50,13 @@ export function recordEmbedding(r: Extract<FromEmbedder, { type: 'catalogDone' }
     dim: r.dim,
     ...(window.__llmseqrecKeepVectors ? { vectors: r.vectors.slice() } : {}),
   };
+}
+
+export function recordWorkerSpawned(): void {
+  window.__llmseqrecStartup ??= { spawnedAt: performance.now() };
+}
+
+export function recordWorkerReady(worker: StartupTimings | undefined): void {
+  const s = window.__llmseqrecStartup;
+  if (s && s.readyAt === undefined) Object.assign(s, { readyAt: performance.now(), ...(worker ? { worker } : {}) });
 }

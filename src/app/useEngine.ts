@@ -1,4 +1,5 @@
-import { downloadTimeoutMs } from './storage.js';
+import { spawnEngine, takeEarlyEngine } from './engine/early.js';
+import { recordWorkerReady } from './test-hooks.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackendChoice, BackendInfo, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, ToWorker } from './engine/messages.js';
 
@@ -31,27 +32,6 @@ const INITIAL: EngineState = {
   fatal: null,
 };
 
-/**
- * The worker is started (and told to load) as soon as the bundle runs, before React renders,
- * so downloads and indexing overlap with the first render. Messages that arrive before the
- * hook subscribes are kept and replayed.
- */
-let early: { worker: Worker; key: string; buffered: FromWorker[] } | null = null;
-
-function spawn(baseUrl: string, backend: BackendChoice): Worker {
-  const w = new Worker(new URL('./engine/engine.worker.ts', import.meta.url), { type: 'module' });
-  const init: ToWorker = { type: 'init', baseUrl, backend, downloadTimeoutMs: downloadTimeoutMs() };
-  w.postMessage(init);
-  return w;
-}
-
-export function startEngineEarly(baseUrl: string, backend: BackendChoice): void {
-  const worker = spawn(baseUrl, backend);
-  const buffered: FromWorker[] = [];
-  worker.onmessage = (ev: MessageEvent<FromWorker>) => void buffered.push(ev.data);
-  early = { worker, key: `${baseUrl}|${backend}`, buffered };
-}
-
 /** The scoring worker as React state: results always belong to the latest session sent. */
 export function useEngine(baseUrl: string, backend: BackendChoice) {
   const [state, setState] = useState<EngineState>(INITIAL);
@@ -63,13 +43,13 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
   useEffect(() => {
     let w: Worker;
     let replay: FromWorker[] = [];
+    const early = takeEarlyEngine();
     if (early && early.key === `${baseUrl}|${backend}`) {
       ({ worker: w, buffered: replay } = early);
     } else {
       early?.worker.terminate();
-      w = spawn(baseUrl, backend);
+      w = spawnEngine(baseUrl, backend);
     }
-    early = null;
     worker.current = w;
     const onMessage = (msg: FromWorker) => {
       switch (msg.type) {
@@ -78,6 +58,7 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
           break;
         case 'ready':
         case 'catalog': {
+          if (msg.type === 'ready') recordWorkerReady(msg.startup);
           const { type: _t, ...payload } = msg;
           setState((s) => ({ ...s, phase: 'ready', ready: payload, backend: msg.backend, models: msg.models, results: null }));
           break;

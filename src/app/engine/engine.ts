@@ -123,11 +123,18 @@ export class Engine {
     }
   }
 
-  /** (Re)builds the models in `scope` and returns every shown model's status. */
-  build(dotKernel: DotKernelFactory, scope: BuildScope = 'all'): ModelStatus[] {
+  /** The shown models a build of `scope` covers (e.g. to build them one at a time). */
+  pendingModels(scope: BuildScope): string[] {
+    return this.shown()
+      .filter((m) => this.inScope(m, scope))
+      .map((m) => m.name);
+  }
+
+  /** (Re)builds the models in `scope` (only `only`, if given) and returns every shown model's status. */
+  build(dotKernel: DotKernelFactory, scope: BuildScope = 'all', only?: string): ModelStatus[] {
     const { split, embeddings, ids } = this.artifacts;
     for (const m of this.shown()) {
-      if (!this.inScope(m, scope)) continue;
+      if (!this.inScope(m, scope) || (only !== undefined && m.name !== only)) continue;
       const usesBackend = m.needs.includes('backend');
       const base = { name: m.name, label: m.label, usesBackend, ...(m.family === 'generative' ? { generative: true } : {}) };
       this.models.get(m.name)?.dispose?.();

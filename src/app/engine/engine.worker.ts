@@ -13,12 +13,13 @@ import {
   problemOf,
   type TrainedFiles,
 } from '../../core/artifacts/loader.js';
+import { type FileStamps, loadBreakdown, timedReader } from '../../core/artifacts/load-timings.js';
 import { type DenseMatrix, denseMatrix } from '../../core/vectors/matrix.js';
 import { CATALOGUE } from '../../recommenders/catalogue.js';
 import { tfjsDotKernel } from '../../tfjs/dot-kernel.js';
 import { destroyDevice, deviceLost, selectBackend } from './backend.js';
 import { Engine } from './engine.js';
-import type { BackendChoice, BackendInfo, BackendName, FromWorker, ToWorker } from './messages.js';
+import type { BackendChoice, BackendInfo, BackendName, FromWorker, StartupTimings, ToWorker } from './messages.js';
 
 /**
  * The scoring worker: it owns the artifacts, the built models and the tfjs backend, so the page
@@ -80,6 +81,47 @@ class ScoringWorker {
    * delays other messages; a newer session aborts it (it answers with the names finished so far).
    */
   private generation: { signal: { aborted: boolean }; done: Promise<void> } | null = null;
+  /** Where the start-up time went (the first load only). */
+  private startup: StartupTimings | undefined;
+
+  /** Messages received and not handled yet: background work waits while there are any. */
+  private waiting = 0;
+  /** Work that must not delay a message (building the models not needed for the first answer). */
+  private readonly background: (() => Promise<void>)[] = [];
+  private backgroundRunning = false;
+
+  /** A message from the page: handled in order, ahead of background work. */
+  receive(msg: ToWorker): void {
+    this.waiting++;
+    this.enqueue(async () => {
+      this.waiting--;
+      await this.handle(msg);
+    });
+  }
+
+  /**
+   * Runs background tasks one at a time, each only when no message is waiting: a session change
+   * that arrives while the remaining models are being built is answered after the current one.
+   */
+  private inBackground(task: () => Promise<void>): void {
+    this.background.push(task);
+    if (this.backgroundRunning) return;
+    this.backgroundRunning = true;
+    const step = (): void => {
+      if (this.background.length === 0) {
+        this.backgroundRunning = false;
+        return;
+      }
+      if (this.waiting > 0) {
+        setTimeout(step, 1);
+        return;
+      }
+      const next = this.background.shift()!;
+      this.enqueue(next);
+      void this.queue.then(() => setTimeout(step, 0));
+    };
+    setTimeout(step, 0);
+  }
 
   enqueue(task: () => Promise<void>): void {
     this.queue = this.queue.then(task).catch((e: unknown) => post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) }));
@@ -131,6 +173,7 @@ class ScoringWorker {
         problems: a.problems,
         report: a.report,
         loadMs,
+        ...(type === 'ready' && this.startup ? { startup: this.startup } : {}),
       },
       [popularity.buffer],
     );
@@ -188,13 +231,22 @@ class ScoringWorker {
     if (this.backend && this.engine) post({ type: 'backend', backend: this.backend, models: this.engine.status(), ...(problems?.length ? { problems } : {}) });
   }
 
-  /** After the first recommendation: the other models, then the trained ones when their download ends. */
+  /**
+   * After the first recommendation, in the background (a session change goes first): the other
+   * models one by one, then the trained ones when their download ends.
+   */
   private buildRest(engine: Engine): void {
     this.restPending = false;
-    engine.build(tfjsDotKernel, 'rest');
-    this.announce(); // the UI asks again with every model available
+    const rest = engine.pendingModels('rest');
+    rest.forEach((name, i) =>
+      this.inBackground(async () => {
+        if (this.engine !== engine) return;
+        engine.build(tfjsDotKernel, 'rest', name);
+        if (i === rest.length - 1) this.announce(); // the UI asks again with every model available
+      }),
+    );
     void this.trained.then(() =>
-      this.enqueue(async () => {
+      this.inBackground(async () => {
         if (this.engine !== engine) return; // a catalog change made a new engine, which has them already
         const problems = await this.withTrained(engine);
         engine.build(tfjsDotKernel, 'trained');
@@ -239,10 +291,20 @@ class ScoringWorker {
       case 'init': {
         this.requested = msg.backend;
         const t0 = performance.now();
-        const read = httpReader(msg.baseUrl, (u, init) => fetch(u, init), msg.downloadTimeoutMs);
+        const stamps = new Map<string, FileStamps>();
+        const read = timedReader(
+          httpReader(msg.baseUrl, (u, init) => fetch(u, init), msg.downloadTimeoutMs),
+          stamps,
+        );
         // Files download while the compute backend starts.
         post({ type: 'progress', message: 'Loading the artifacts and starting the compute backend' });
-        const [artifacts] = await Promise.all([loadArtifacts(read, (m) => post({ type: 'progress', message: m })), this.useBackend(this.requested)]);
+        let backendMs = 0;
+        const [artifacts] = await Promise.all([
+          loadArtifacts(read, (m) => post({ type: 'progress', message: m })),
+          this.useBackend(this.requested).then(() => void (backendMs = performance.now() - t0)),
+        ]);
+        const loaded = loadBreakdown(stamps, t0);
+        const tLoaded = performance.now();
         post({ type: 'progress', message: 'Indexing the models' });
         this.original = artifacts;
         this.trained = loadExtras(read, artifacts);
@@ -250,8 +312,11 @@ class ScoringWorker {
         this.embeddingsSource = artifacts.embeddings ? `precomputed ${artifacts.embeddings.name} (CLI)` : 'none';
         this.engine = new Engine(artifacts);
         this.engine.build(tfjsDotKernel, 'first');
+        const tIndexed = performance.now();
         this.restPending = true;
         await this.engine.warmUp();
+        const tWarm = performance.now();
+        this.startup = { ...loaded, backendMs, loadedMs: tLoaded - t0, indexMs: tIndexed - tLoaded, warmUpMs: tWarm - tIndexed };
         this.postCatalog('ready', artifacts, performance.now() - t0);
         return;
       }
@@ -306,4 +371,4 @@ class ScoringWorker {
 }
 
 const worker = new ScoringWorker();
-scope.onmessage = (ev: MessageEvent<ToWorker>) => worker.enqueue(() => worker.handle(ev.data));
+scope.onmessage = (ev: MessageEvent<ToWorker>) => worker.receive(ev.data);

@@ -1,4 +1,5 @@
 /** Messages between the UI thread and the scoring worker (structured-clone friendly). */
+import type { LoadBreakdown } from '../../core/artifacts/load-timings.js';
 import type { EvalReport } from '../../core/artifacts/report.js';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -62,6 +63,18 @@ export type ToWorker =
   /** Catalog items nearest to a free-text query's vector. */
   | { readonly type: 'nearest'; readonly id: number; readonly vector: Float32Array; readonly k: number };
 
+/** Where the time from the worker's start to its first answer went (ms; see load-timings.ts). */
+export interface StartupTimings extends LoadBreakdown {
+  /** Starting the tfjs backend (in parallel with the downloads). */
+  readonly backendMs: number;
+  /** Until every first-needed artifact was downloaded, verified and decoded. */
+  readonly loadedMs: number;
+  /** Building the first models (fitting, indexes). */
+  readonly indexMs: number;
+  /** Scoring one throw-away session (kernel/shader compilation). */
+  readonly warmUpMs: number;
+}
+
 export interface ReadyPayload {
   /** Which catalog this is ("beauty", or an imported file's name). */
   readonly catalogName: string;
@@ -80,6 +93,8 @@ export interface ReadyPayload {
   /** The offline evaluation report, if it loaded. */
   readonly report: EvalReport | null;
   readonly loadMs: number;
+  /** The first load's breakdown (absent for a catalog switch). */
+  readonly startup?: StartupTimings;
 }
 
 export type FromWorker =

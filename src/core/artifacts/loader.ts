@@ -13,7 +13,11 @@ import { decodeSessions } from './sessions.js';
  */
 
 /** Reads one file of a dataset's artifact folder by its relative name; errors name the file. */
-export type ArtifactReader = (file: string) => Promise<Uint8Array>;
+export interface ArtifactReader {
+  (file: string): Promise<Uint8Array>;
+  /** Load timing (load-timings.ts): told when a file was verified and decoded. */
+  stamp?: (file: string, at: 'verified' | 'done') => void;
+}
 
 export interface ArtifactProblem {
   readonly file: string;
@@ -36,6 +40,7 @@ export function problemOf(file: string, e: unknown): ArtifactProblem {
 export async function readVerified(read: ArtifactReader, ref: FileRef): Promise<Uint8Array> {
   const bytes = await read(ref.file);
   await verifyFile(bytes, ref);
+  read.stamp?.(ref.file, 'verified');
   return bytes;
 }
 
@@ -151,10 +156,13 @@ export async function loadArtifacts(read: ArtifactReader, progress: (msg: string
   const { manifest, problems } = parseManifestEntries(text(await read('manifest.json')), 'manifest.json');
   progress(`Loading ${manifest.catalog.file}`);
   const { ids, titles } = await loadCatalog(read, manifest);
+  read.stamp?.(manifest.catalog.file, 'done');
   const optional = async <T>(file: string, load: () => Promise<T>): Promise<T | null> => {
     try {
       progress(`Loading ${file}`);
-      return await load();
+      const r = await load();
+      read.stamp?.(file, 'done');
+      return r;
     } catch (e) {
       problems.push(problemOf(e instanceof InputError ? e.file : file, e));
       return null;

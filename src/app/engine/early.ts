@@ -1,0 +1,33 @@
+import { downloadTimeoutMs } from '../storage.js';
+import { recordWorkerSpawned } from '../test-hooks.js';
+import type { BackendChoice, FromWorker, ToWorker } from './messages.js';
+
+/**
+ * The scoring worker is started (and told to load) by the page's tiny entry module, before the
+ * React bundle is even downloaded, so the worker boots and downloads the artifacts while the
+ * page renders. Messages that arrive before the React hook subscribes are kept and replayed.
+ * No React here: this module is part of the entry chunk.
+ */
+let early: { worker: Worker; key: string; buffered: FromWorker[] } | null = null;
+
+export function spawnEngine(baseUrl: string, backend: BackendChoice): Worker {
+  recordWorkerSpawned();
+  const w = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
+  const init: ToWorker = { type: 'init', baseUrl, backend, downloadTimeoutMs: downloadTimeoutMs() };
+  w.postMessage(init);
+  return w;
+}
+
+export function startEngineEarly(baseUrl: string, backend: BackendChoice): void {
+  const worker = spawnEngine(baseUrl, backend);
+  const buffered: FromWorker[] = [];
+  worker.onmessage = (ev: MessageEvent<FromWorker>) => void buffered.push(ev.data);
+  early = { worker, key: `${baseUrl}|${backend}`, buffered };
+}
+
+/** The early worker, once (the hook that takes it owns it). */
+export function takeEarlyEngine(): { worker: Worker; key: string; buffered: FromWorker[] } | null {
+  const e = early;
+  early = null;
+  return e;
+}
