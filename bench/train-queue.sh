@@ -29,9 +29,10 @@ run() { # name, then the cli train arguments
 
 run llm2bert4rec --model llm2bert4rec
 run bert4rec --model bert4rec
+# The control before the second seeds: it tells whether the LLM start is what helps.
+run llm2bert4rec-permuted --model llm2bert4rec --permute
 run llm2bert4rec-seed2 --model llm2bert4rec --name llm2bert4rec-seed2 --config bench/configs/seed2.json --no-ship
 run bert4rec-seed2 --model bert4rec --name bert4rec-seed2 --config bench/configs/seed2.json --no-ship
-run llm2bert4rec-permuted --model llm2bert4rec --permute
 run sasrec --model sasrec
 run llm2sasrec --model llm2sasrec
 run gru4rec --model gru4rec

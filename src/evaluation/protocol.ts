@@ -66,7 +66,9 @@ export function runModel(
   cases: EvalCases,
   onProgress?: (done: number, total: number) => void,
 ): RunResult {
-  return timedRun(p, name, config, ctx, cases, (model, k) => recommendAll(model, cases, k, onProgress ? (d) => onProgress(d, cases.targets.length) : undefined));
+  const b = built(name, ctx, config);
+  const lists = b.use((model) => recommendAll(model, cases, maxK(p), progressOf(cases, onProgress)));
+  return resultOf(p, cases, lists, b.t0, b.t1, performance.now());
 }
 
 /** runModel for every model, the asynchronous (generative) ones included. */
@@ -78,17 +80,33 @@ export async function runModelAsync(
   cases: EvalCases,
   onProgress?: (done: number, total: number) => void,
 ): Promise<RunResult> {
+  const b = built(name, ctx, config);
+  const lists = await b.use((model) => recommendAllAsync(model, cases, maxK(p), progressOf(cases, onProgress)));
+  return resultOf(p, cases, lists, b.t0, b.t1, performance.now());
+}
+
+const maxK = (p: Protocol) => Math.max(...p.cutoffs);
+const progressOf = (cases: EvalCases, onProgress?: (done: number, total: number) => void) => (onProgress ? (d: number) => onProgress(d, cases.targets.length) : undefined);
+
+/** A built model with its build time, used once and then disposed (also when scoring throws). */
+function built(name: string, ctx: BuildContext, config: object) {
   const t0 = performance.now();
   const model = buildModel(name, ctx, config);
   const t1 = performance.now();
-  const k = Math.max(...p.cutoffs);
-  let lists: RecLists;
-  try {
-    lists = await recommendAllAsync(model, cases, k, onProgress ? (d) => onProgress(d, cases.targets.length) : undefined);
-  } finally {
-    model.dispose?.();
+  function use<T>(f: (m: Recommender) => T): T {
+    let disposeNow = true;
+    try {
+      const r = f(model);
+      if (r instanceof Promise) {
+        disposeNow = false;
+        return r.finally(() => model.dispose?.()) as T;
+      }
+      return r;
+    } finally {
+      if (disposeNow) model.dispose?.();
+    }
   }
-  return resultOf(p, cases, lists, t0, t1, performance.now());
+  return { t0, t1, use };
 }
 
 function resultOf(p: Protocol, cases: EvalCases, lists: RecLists, t0: number, t1: number, t2: number): RunResult {
@@ -100,24 +118,4 @@ function resultOf(p: Protocol, cases: EvalCases, lists: RecLists, t0: number, t1
     fitSeconds: (t1 - t0) / 1000,
     predictSeconds: (t2 - t1) / 1000,
   };
-}
-
-function timedRun(
-  p: Protocol,
-  name: string,
-  config: object,
-  ctx: BuildContext,
-  cases: EvalCases,
-  recommend: (model: Recommender, k: number) => RecLists,
-): RunResult {
-  const t0 = performance.now();
-  const model = buildModel(name, ctx, config);
-  const t1 = performance.now();
-  let lists: RecLists;
-  try {
-    lists = recommend(model, Math.max(...p.cutoffs));
-  } finally {
-    model.dispose?.();
-  }
-  return resultOf(p, cases, lists, t0, t1, performance.now());
 }

@@ -4,10 +4,9 @@ import { parseJsonFile } from '../core/artifacts/manifest.js';
 import { InputError } from '../core/errors.js';
 import type { ItemTokens, LmVocab } from '../core/prompt/lm-tokens.js';
 import type { NameTable } from '../core/prompt/name-vectors.js';
-import { float32ToFloat16 } from '../core/vectors/float16.js';
 import { LmModel } from './lm.js';
 import { LlmSeqPromptConfig } from './lm-train.js';
-import type { WeightsPrecision } from './io.js';
+import { concatBytes, encodeWeight, expectedBytes, WeightsManifest, type WeightSpec, type WeightsPrecision } from './io.js';
 
 /**
  * The local LLMSeqPrompt model as tfjs artifacts, like the sequential models (io.ts):
@@ -18,12 +17,6 @@ import type { WeightsPrecision } from './io.js';
  * An optional `names.table` [vocab, dim] holds the name embedder's row of every model token
  * (src/core/prompt/name-vectors.ts), so mapping needs no embedding model either.
  */
-const Quantization = z.discriminatedUnion('dtype', [
-  z.object({ dtype: z.literal('float16') }),
-  z.object({ dtype: z.literal('uint8'), scale: z.number().nonnegative(), min: z.number() }),
-  z.object({ dtype: z.literal('uint16'), scale: z.number().nonnegative(), min: z.number() }),
-]);
-
 export const LmModelFile = z.object({
   format: z.literal('llmseqrec-lm'),
   version: z.literal(1),
@@ -43,22 +36,9 @@ export const LmModelFile = z.object({
   nItems: z.number().int().positive(),
   /** The tokenizer the pieces come from. */
   tokenizer: z.string(),
-  weightsManifest: z.array(
-    z.object({
-      paths: z.array(z.string()),
-      weights: z.array(
-        z.object({
-          name: z.string(),
-          shape: z.array(z.number().int().nonnegative()),
-          dtype: z.enum(['float32', 'int32']),
-          quantization: Quantization.optional(),
-        }),
-      ),
-    }),
-  ),
+  weightsManifest: WeightsManifest,
 });
 export type LmModelFile = z.infer<typeof LmModelFile>;
-type Spec = LmModelFile['weightsManifest'][number]['weights'][number];
 
 export interface LoadedLm {
   readonly model: LmModel;
@@ -70,39 +50,15 @@ export interface LoadedLm {
   readonly names?: NameTable;
 }
 
-const BYTES = { float32: 4, float16: 2, uint16: 2, uint8: 1 } as const;
-
-function encodeFloats(name: string, shape: number[], values: Float32Array, precision: WeightsPrecision): { spec: Spec; bytes: Uint8Array } {
-  if (precision === 'float16') {
-    const half = new Uint16Array(values.length);
-    for (let i = 0; i < values.length; i++) half[i] = float32ToFloat16(values[i]);
-    return { spec: { name, shape, dtype: 'float32', quantization: { dtype: 'float16' } }, bytes: new Uint8Array(half.buffer) };
-  }
-  if (precision === 'uint8') {
-    let min = Infinity;
-    let max = -Infinity;
-    for (const x of values) {
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
-    if (!(max > min)) max = min + 1;
-    const scale = (max - min) / 255;
-    const q = new Uint8Array(values.length);
-    for (let i = 0; i < values.length; i++) q[i] = Math.round((values[i] - min) / scale);
-    return { spec: { name, shape, dtype: 'float32', quantization: { dtype: 'uint8', scale, min } }, bytes: q };
-  }
-  return { spec: { name, shape, dtype: 'float32' }, bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice() };
-}
-
 export async function serializeLm(
   model: LmModel,
   extra: { train: LlmSeqPromptConfig; vocab: LmVocab; items: ItemTokens; tokenizer: string; names?: NameTable },
   precision: WeightsPrecision = 'uint8',
 ): Promise<{ json: LmModelFile; weights: Uint8Array }> {
   const parts: Uint8Array[] = [];
-  const specs: Spec[] = [];
+  const specs: WeightSpec[] = [];
   for (const [name, v] of model.vars) {
-    const e = encodeFloats(name, v.shape, (await v.data()) as Float32Array, precision);
+    const e = encodeWeight(name, v.shape, (await v.data()) as Float32Array, precision);
     specs.push(e.spec);
     parts.push(e.bytes);
   }
@@ -121,16 +77,11 @@ export async function serializeLm(
   if (extra.names) {
     const rows = extra.names.table.length / extra.names.dim;
     if (rows !== extra.vocab.pieces.length + 4) throw new RangeError(`the name table has ${rows} rows for a vocabulary of ${extra.vocab.pieces.length + 4}`);
-    const e = encodeFloats('names.table', [rows, extra.names.dim], extra.names.table, precision);
+    const e = encodeWeight('names.table', [rows, extra.names.dim], extra.names.table, precision);
     specs.push(e.spec);
     parts.push(e.bytes);
   }
-  const bytes = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.byteLength;
-  }
+  const bytes = concatBytes(parts);
   const json: LmModelFile = {
     format: 'llmseqrec-lm',
     version: 1,
@@ -147,7 +98,7 @@ export async function serializeLm(
 export function deserializeLm(jsonText: string, weights: Uint8Array, file = 'model.json'): LoadedLm {
   const parsed = parseJsonFile(jsonText, file, LmModelFile);
   const specs = parsed.weightsManifest.flatMap((g) => g.weights);
-  const expected = specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * BYTES[s.quantization?.dtype ?? 'float32'], 0);
+  const expected = expectedBytes(specs);
   if (weights.byteLength !== expected) throw new InputError(file.replace(/model\.json$/, 'weights.bin'), `is ${weights.byteLength} bytes, ${file} describes ${expected}`);
   if (parsed.pieces.length + 4 !== parsed.config.vocab) throw new InputError(file, `lists ${parsed.pieces.length} tokens for a vocabulary of ${parsed.config.vocab}`);
   const buffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gaussian, mulberry32 } from '../core/vectors/random.js';
-import { INIT_STD } from './model.js';
+import { addTransformerLayers, paramAdder } from './params.js';
 import { dense, gelu, layerNorm, lookupRows, mm, mmT } from './ops.js';
 
 /**
@@ -49,39 +48,12 @@ export class LmModel {
   ) {
     if (config.dim % config.heads !== 0) throw new RangeError(`dim ${config.dim} must be divisible by heads ${config.heads}`);
     this.dropoutSeed = config.seed * 7919;
-    const g = gaussian(mulberry32(config.seed));
-    const normal = (n: number) =>
-      Float32Array.from({ length: n }, () => {
-        let v = g();
-        while (Math.abs(v) > 2) v = g();
-        return v * INIT_STD;
-      });
-    const add = (name: string, shape: number[], init: 'normal' | 'zeros' | 'ones') => {
-      const given = weights?.get(name);
-      if (given && given.shape.join() !== shape.join()) throw new Error(`weight ${name} has shape [${given.shape}], expected [${shape}]`);
-      const size = shape.reduce((a, b) => a * b, 1);
-      const t = given ?? tf.tensor(init === 'normal' ? normal(size) : new Float32Array(size).fill(init === 'ones' ? 1 : 0), shape);
-      this.vars.set(name, tf.variable(t, true));
-      if (!given) t.dispose();
-    };
+    const add = paramAdder(this.vars, config.seed, weights);
     const { vocab, maxLen, dim, layers } = config;
     add('tokens', [vocab, dim], 'normal');
     add('outBias', [vocab], 'zeros');
     add('positions', [maxLen, dim], 'normal');
-    for (let l = 0; l < layers; l++) {
-      for (const w of ['q', 'k', 'v', 'o']) {
-        add(`l${l}.${w}.w`, [dim, dim], 'normal');
-        add(`l${l}.${w}.b`, [dim], 'zeros');
-      }
-      add(`l${l}.ff1.w`, [dim, 4 * dim], 'normal');
-      add(`l${l}.ff1.b`, [4 * dim], 'zeros');
-      add(`l${l}.ff2.w`, [4 * dim, dim], 'normal');
-      add(`l${l}.ff2.b`, [dim], 'zeros');
-      for (const n of ['attNorm', 'ffNorm']) {
-        add(`l${l}.${n}.gamma`, [dim], 'ones');
-        add(`l${l}.${n}.beta`, [dim], 'zeros');
-      }
-    }
+    addTransformerLayers(add, layers, dim);
     add('finalNorm.gamma', [dim], 'ones');
     add('finalNorm.beta', [dim], 'zeros');
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gaussian, mulberry32 } from '../core/vectors/random.js';
+import { addTransformerLayers, paramAdder } from './params.js';
 import { gruLastOutput as gruCpuOutput, type GruCpuWeights, packGru } from './gru-cpu.js';
 import { dense, gelu, layerNorm, lookupRows, mm, mmT, tiedLogits } from './ops.js';
 
@@ -26,7 +26,7 @@ export interface SeqModelConfig {
   readonly hidden?: number;
 }
 
-export const INIT_STD = 0.02;
+export { INIT_STD } from './params.js';
 
 /**
  * The fixed input lengths one session is left-padded to for scoring (capped at the model's
@@ -61,22 +61,8 @@ export class SeqModel {
   ) {
     if (config.dim % config.heads !== 0) throw new RangeError(`dim ${config.dim} must be divisible by heads ${config.heads}`);
     this.dropoutSeed = config.seed * 7919;
-    const g = gaussian(mulberry32(config.seed));
     // Truncated normal (std 0.02, cut at 2 std) as BERT4Rec.
-    const normal = (n: number) =>
-      Float32Array.from({ length: n }, () => {
-        let v = g();
-        while (Math.abs(v) > 2) v = g();
-        return v * INIT_STD;
-      });
-    const add = (name: string, shape: number[], init: 'normal' | 'zeros' | 'ones') => {
-      const given = weights?.get(name);
-      if (given && given.shape.join() !== shape.join()) throw new Error(`weight ${name} has shape [${given.shape}], expected [${shape}]`);
-      const size = shape.reduce((a, b) => a * b, 1);
-      const t = given ?? tf.tensor(init === 'normal' ? normal(size) : new Float32Array(size).fill(init === 'ones' ? 1 : 0), shape);
-      this.vars.set(name, tf.variable(t, true)); // auto-named: several models may coexist
-      if (!given) t.dispose();
-    };
+    const add = paramAdder(this.vars, config.seed, weights);
     const { nItems, maxLen, dim, layers } = config;
     add('items', [nItems + 2, dim], 'normal');
     if (init.items && !weights?.has('items')) {
@@ -105,20 +91,7 @@ export class SeqModel {
       add('gru.out.b', [dim], 'zeros');
       return;
     }
-    for (let l = 0; l < layers; l++) {
-      for (const w of ['q', 'k', 'v', 'o']) {
-        add(`l${l}.${w}.w`, [dim, dim], 'normal');
-        add(`l${l}.${w}.b`, [dim], 'zeros');
-      }
-      add(`l${l}.ff1.w`, [dim, 4 * dim], 'normal');
-      add(`l${l}.ff1.b`, [4 * dim], 'zeros');
-      add(`l${l}.ff2.w`, [4 * dim, dim], 'normal');
-      add(`l${l}.ff2.b`, [dim], 'zeros');
-      for (const n of ['attNorm', 'ffNorm']) {
-        add(`l${l}.${n}.gamma`, [dim], 'ones');
-        add(`l${l}.${n}.beta`, [dim], 'zeros');
-      }
-    }
+    addTransformerLayers(add, layers, dim);
   }
 
   private v<R extends tf.Rank>(name: string): tf.Tensor<R> {
