@@ -130,3 +130,14 @@ describe('UTF-8 in data files', () => {
   });
 });
 
+
+describe('the catalog artifact', () => {
+  it('names the file and the entry that is wrong', async () => {
+    const { parseCatalogFile } = await import('../src/core/artifacts/manifest.js');
+    expect(parseCatalogFile('{"dataset":"d","ids":[1,2],"titles":["a","b"]}', 'catalog.json')).toEqual({ dataset: 'd', ids: [1, 2], titles: ['a', 'b'] });
+    expect(() => parseCatalogFile('{"dataset":"d","ids":[1,2],"titles":["a",3]}', 'catalog.json')).toThrow('catalog.json: does not match the expected format: titles[1] must be a string');
+    expect(() => parseCatalogFile('{"dataset":"d","ids":[1,2.5],"titles":["a","b"]}', 'catalog.json')).toThrow(/ids\[1\] must be an integer/);
+    expect(() => parseCatalogFile('{"dataset":"d","ids":[1],"titles":["a","b"]}', 'catalog.json')).toThrow(/same length/);
+    expect(() => parseCatalogFile('{"dataset":"d",', 'catalog.json')).toThrow(/catalog\.json/);
+  });
+});

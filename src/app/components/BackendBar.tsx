@@ -12,7 +12,7 @@ export function BackendBar(props: {
   return (
     <div className="backend" aria-label="Compute backend">
       <span>
-        Compute: <strong data-testid="backend-name">{backend ? LABEL[backend.name] : '…'}</strong>
+        Compute: <strong data-testid="backend-name">{!backend ? '…' : backend.starting ? 'starting…' : LABEL[backend.name]}</strong>
         {backend?.adapter && <span data-testid="backend-adapter"> on {backend.adapter}</span>}
       </span>
       <label>

@@ -14,6 +14,11 @@ export interface BackendInfo {
   readonly adapter?: string;
   /** Why the running backend is not the requested/preferred one (fallbacks, software adapters). */
   readonly notes: readonly string[];
+  /**
+   * The tfjs backend is still starting: the first suggestions are scored in plain JavaScript on
+   * the CPU (the same dot products), and move to tfjs when it is up.
+   */
+  readonly starting?: boolean;
 }
 
 export interface ModelStatus {

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import type { EvalCases, SessionSet } from '../dataset/types.js';
 import type { DenseMatrix } from '../vectors/matrix.js';
 import { decodeEmbeddings } from './embeddings.js';
-import { CatalogFile, type FileRef, type Manifest, parseJsonFile, parseManifest, parseManifestEntries, type TrainedEntry, trainedEntries, verifyFile } from './manifest.js';
+import { type FileRef, parseCatalogFile, type Manifest, parseJsonFile, parseManifest, parseManifestEntries, type TrainedEntry, trainedEntries, verifyFile } from './manifest.js';
 import { EvalReport } from './report.js';
 import { decodeSessions } from './sessions.js';
 
@@ -17,6 +17,8 @@ export interface ArtifactReader {
   (file: string): Promise<Uint8Array>;
   /** Load timing (load-timings.ts): told when a file was verified and decoded. */
   stamp?: (file: string, at: 'verified' | 'done') => void;
+  /** Starts reading files that will be read soon (see onceReader). */
+  prefetch?: (files: readonly string[]) => void;
 }
 
 export interface ArtifactProblem {
@@ -54,7 +56,7 @@ export interface LoadedCatalog {
 }
 
 export async function loadCatalog(read: ArtifactReader, manifest: Manifest): Promise<LoadedCatalog> {
-  const catalog = parseJsonFile(text(await readVerified(read, manifest.catalog)), manifest.catalog.file, CatalogFile);
+  const catalog = parseCatalogFile(text(await readVerified(read, manifest.catalog)), manifest.catalog.file);
   if (catalog.ids.length !== manifest.catalog.count) {
     throw new InputError(manifest.catalog.file, `has ${catalog.ids.length} items, the manifest says ${manifest.catalog.count}`);
   }
@@ -150,10 +152,39 @@ export interface LoadedArtifacts {
   readonly sessionsNote?: string;
 }
 
+/** The files the first recommendation needs besides the manifest: catalog, sessions, the first embeddings, the report. */
+export function firstFiles(manifest: Manifest): string[] {
+  return [manifest.catalog.file, manifest.sessions?.file, manifest.embeddings[0]?.file, manifest.evaluation?.file].filter((f): f is string => f !== undefined);
+}
+
+/**
+ * A reader that reads each file once: `prefetch` starts downloads early (all at once, before
+ * the code that decodes them runs) and a later read of the same file takes the same bytes.
+ */
+export function onceReader(read: ArtifactReader): ArtifactReader {
+  const started = new Map<string, Promise<Uint8Array>>();
+  const get = (file: string) => {
+    let p = started.get(file);
+    if (!p) {
+      p = read(file);
+      p.catch(() => {}); // reported by the read that uses it
+      started.set(file, p);
+    }
+    return p;
+  };
+  const once = Object.assign((file: string) => get(file), {
+    prefetch: (files: readonly string[]) => void files.forEach(get),
+    ...(read.stamp ? { stamp: read.stamp } : {}),
+  });
+  return once;
+}
+
 export async function loadArtifacts(read: ArtifactReader, progress: (msg: string) => void = () => {}): Promise<LoadedArtifacts> {
   progress('Loading manifest.json');
   // A malformed list entry disables only what it describes; the rest of the manifest serves.
   const { manifest, problems } = parseManifestEntries(text(await read('manifest.json')), 'manifest.json');
+  // Every first file downloads at once (the catalog is decoded first, the others meanwhile).
+  read.prefetch?.(firstFiles(manifest));
   progress(`Loading ${manifest.catalog.file}`);
   const { ids, titles } = await loadCatalog(read, manifest);
   read.stamp?.(manifest.catalog.file, 'done');

@@ -1,0 +1,409 @@
+/// <reference lib="webworker" />
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import {
+  type ArtifactProblem,
+  type ArtifactReader,
+  loadAllTrained,
+  loadArtifacts,
+  type LoadedArtifacts,
+  loadItemEmbeddings,
+  problemOf,
+  type TrainedFiles,
+} from '../../core/artifacts/loader.js';
+import { loadBreakdown } from '../../core/artifacts/load-timings.js';
+import { type EarlyLoad, startDownloads } from './early-load.js';
+import { type DenseMatrix, denseMatrix, jsDotKernel } from '../../core/vectors/matrix.js';
+import { CATALOGUE } from '../../recommenders/catalogue.js';
+import { tfjsDotKernel } from '../../tfjs/dot-kernel.js';
+import { destroyDevice, deviceLost, selectBackend } from './backend.js';
+import { Engine } from './engine.js';
+import type { BackendChoice, BackendInfo, BackendName, FromWorker, StartupTimings, ToWorker } from './messages.js';
+
+/**
+ * The scoring worker: it owns the artifacts, the built models and the tfjs backend, so the page
+ * never stutters while a session is scored. All of its state lives in one `ScoringWorker`;
+ * engine.worker.ts (the worker's entry) starts the downloads before this module has loaded.
+ */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const WASM_PATHS = {
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+};
+
+function post(msg: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(msg, transfer);
+}
+
+/** What loads after the first recommendation: the trained models' files and the embeddings models name for themselves. */
+interface Extras {
+  readonly files: TrainedFiles[];
+  readonly problems: ArtifactProblem[];
+  readonly named: ReadonlyMap<string, DenseMatrix>;
+}
+
+async function loadExtras(read: ArtifactReader, a: LoadedArtifacts): Promise<Extras> {
+  const { files, problems } = await loadAllTrained(read, a.manifest, a.ids.length);
+  const named = new Map<string, DenseMatrix>();
+  const wanted = new Set(CATALOGUE.map((m) => m.embeddings?.(a.manifest.dataset)).filter((n): n is string => n !== undefined));
+  for (const entry of a.manifest.embeddings.slice(1)) {
+    if (!wanted.has(entry.name)) continue;
+    try {
+      named.set(entry.name, (await loadItemEmbeddings(read, a.manifest, a.ids.length, entry.name)).vectors);
+    } catch (e) {
+      problems.push(problemOf(entry.file, e));
+    }
+  }
+  return { files, problems, named };
+}
+
+type CatalogMessage = Extract<ToWorker, { type: 'useEmbeddings' | 'useCatalog' | 'restoreCatalog' | 'addItem' }>;
+
+export class ScoringWorker {
+  constructor(private readonly early: EarlyLoad | null = null) {}
+
+  private engine: Engine | null = null;
+  /** The dataset's own artifacts as loaded; imported catalogs and added items derive from them. */
+  private original: LoadedArtifacts | null = null;
+  private catalogName = '';
+  private embeddingsSource = '';
+  private backend: BackendInfo | null = null;
+  private backendGeneration = 0;
+  private requested: BackendChoice = 'auto';
+  private readonly failed = new Set<BackendName>();
+  /** Messages are handled one at a time, in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The models not needed for the first recommendation are built right after it. */
+  private restPending = false;
+  /** The trained models download in the background after the first artifacts. */
+  private trained: Promise<Extras> = Promise.resolve({ files: [], problems: [], named: new Map() });
+  /**
+   * The generative models' run for the latest session: outside the message queue, so it never
+   * delays other messages; a newer session aborts it (it answers with the names finished so far).
+   */
+  private generation: { signal: { aborted: boolean }; done: Promise<void> } | null = null;
+  /** Resolves when the tfjs backend has started (background builds wait for it). */
+  private backendUp: Promise<void> = Promise.resolve();
+  /** Where the start-up time went (the first load only). */
+  private startup: StartupTimings | undefined;
+
+  /** Messages received and not handled yet: background work waits while there are any. */
+  private waiting = 0;
+  /** Work that must not delay a message (building the models not needed for the first answer). */
+  private readonly background: (() => Promise<void>)[] = [];
+  private backgroundRunning = false;
+
+  /** A message from the page: handled in order, ahead of background work. */
+  receive(msg: ToWorker): void {
+    this.waiting++;
+    this.enqueue(async () => {
+      this.waiting--;
+      await this.handle(msg);
+    });
+  }
+
+  /**
+   * Runs background tasks one at a time, each only when no message is waiting: a session change
+   * that arrives while the remaining models are being built is answered after the current one.
+   */
+  private inBackground(task: () => Promise<void>): void {
+    this.background.push(task);
+    if (this.backgroundRunning) return;
+    this.backgroundRunning = true;
+    const step = (): void => {
+      if (this.background.length === 0) {
+        this.backgroundRunning = false;
+        return;
+      }
+      if (this.waiting > 0) {
+        setTimeout(step, 1);
+        return;
+      }
+      const next = this.background.shift()!;
+      this.enqueue(next);
+      void this.queue.then(() => setTimeout(step, 0));
+    };
+    setTimeout(step, 0);
+  }
+
+  enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch((e: unknown) => post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) }));
+  }
+
+  /** Hands the downloaded trained models to the engine (waiting for the download if needed). */
+  private async withTrained(e: Engine): Promise<ArtifactProblem[]> {
+    const s = await this.trained;
+    e.setTrained(s.files, s.problems, s.named);
+    return s.problems;
+  }
+
+  /** Selects a backend (skipping failed ones), rebuilds the tfjs models, and watches for device loss. */
+  private async useBackend(choice: BackendChoice, extraNotes: string[] = []): Promise<void> {
+    this.setBackend(await selectBackend(choice, WASM_PATHS, this.failed), extraNotes);
+    await this.rebuildOnBackend();
+  }
+
+  /** Moves the models that score with tfjs onto the running backend (compiling their kernels). */
+  private async rebuildOnBackend(): Promise<void> {
+    if (this.engine) {
+      this.engine.build(tfjsDotKernel, 'backend');
+      await this.engine.warmUp();
+    }
+  }
+
+  /** The backend that now runs, and a watch for the loss of its WebGPU device. */
+  private setBackend(info: BackendInfo, extraNotes: string[] = []): void {
+    this.backend = { ...info, notes: [...extraNotes, ...info.notes] };
+    const generation = ++this.backendGeneration;
+    if (info.name === 'webgpu') {
+      void deviceLost().then((why) => {
+        if (generation !== this.backendGeneration) return; // another backend took over meanwhile
+        this.failed.add('webgpu');
+        this.enqueue(async () => {
+          await this.useBackend(this.requested, [`WebGPU device lost (${why}); fell back`]);
+          this.announce();
+        });
+      });
+    }
+  }
+
+  private postCatalog(type: 'ready' | 'catalog', a: LoadedArtifacts, loadMs: number): void {
+    if (!this.engine || !this.backend) return;
+    const popularity = this.engine.itemPopularity.slice();
+    post(
+      {
+        type,
+        catalogName: this.catalogName,
+        imported: a.split === null && a.sessionsNote !== undefined,
+        embeddingsSource: this.embeddingsSource,
+        ids: a.ids,
+        titles: a.titles,
+        popularity,
+        test: a.split?.test ?? null,
+        models: this.engine.status(),
+        backend: this.backend,
+        problems: a.problems,
+        report: a.report,
+        loadMs,
+        ...(type === 'ready' && this.startup ? { startup: this.startup } : {}),
+      },
+      [popularity.buffer],
+    );
+  }
+
+  /** The artifacts after a catalog operation (the models are rebuilt on them). */
+  private nextArtifacts(msg: CatalogMessage, current: LoadedArtifacts, base: LoadedArtifacts): LoadedArtifacts {
+    switch (msg.type) {
+      case 'restoreCatalog':
+        this.catalogName = base.manifest.dataset;
+        this.embeddingsSource = base.embeddings ? `precomputed ${base.embeddings.name} (CLI)` : 'none';
+        return base;
+      case 'useEmbeddings': {
+        this.embeddingsSource = msg.source;
+        const vectors = denseMatrix(current.ids.length, msg.dim, msg.vectors);
+        const problems = current.problems.filter((p) => !p.file.includes('embeddings'));
+        return { ...current, embeddings: { name: msg.source, vectors }, problems };
+      }
+      case 'useCatalog': {
+        this.catalogName = msg.name;
+        this.embeddingsSource = msg.source;
+        const n = msg.titles.length;
+        return {
+          ...current,
+          ids: Int32Array.from({ length: n }, (_, i) => i),
+          titles: msg.titles,
+          split: null,
+          report: null,
+          problems: [],
+          embeddings: { name: msg.source, vectors: denseMatrix(n, msg.dim, msg.vectors) },
+          sessionsNote: `trained on ${base.manifest.dataset} sessions; not available for the imported catalog "${msg.name}"`,
+        };
+      }
+      case 'addItem': {
+        const e = current.embeddings?.vectors;
+        if (!e) throw new Error('adding an item needs item embeddings');
+        if (msg.vector.length !== e.cols) throw new Error(`the new item's vector has ${msg.vector.length} dims, the catalog ${e.cols}`);
+        const data = new Float32Array((e.rows + 1) * e.cols);
+        data.set(e.data);
+        data.set(msg.vector, e.rows * e.cols);
+        const ids = new Int32Array(current.ids.length + 1);
+        ids.set(current.ids);
+        ids[current.ids.length] = current.ids.reduce((m, x) => Math.max(m, x), -1) + 1;
+        return {
+          ...current,
+          ids,
+          titles: [...current.titles, msg.title],
+          embeddings: { name: current.embeddings!.name, vectors: denseMatrix(e.rows + 1, e.cols, data) },
+        };
+      }
+    }
+  }
+
+  private announce(problems?: ArtifactProblem[]): void {
+    if (this.backend && this.engine) post({ type: 'backend', backend: this.backend, models: this.engine.status(), ...(problems?.length ? { problems } : {}) });
+  }
+
+  /**
+   * After the first recommendation, in the background (a session change goes first): the other
+   * models one by one, then the trained ones when their download ends.
+   */
+  private buildRest(engine: Engine): void {
+    this.restPending = false;
+    // They are built on tfjs: after its backend has started (the first answer may not have waited).
+    void this.backendUp.then(() => this.buildRestNow(engine));
+  }
+
+  private buildRestNow(engine: Engine): void {
+    const rest = engine.pendingModels('rest');
+    rest.forEach((name, i) =>
+      this.inBackground(async () => {
+        if (this.engine !== engine) return;
+        engine.build(tfjsDotKernel, 'rest', name);
+        if (i === rest.length - 1) this.announce(); // the UI asks again with every model available
+      }),
+    );
+    void this.trained.then(() =>
+      this.inBackground(async () => {
+        if (this.engine !== engine) return; // a catalog change made a new engine, which has them already
+        const problems = await this.withTrained(engine);
+        engine.build(tfjsDotKernel, 'trained');
+        await engine.warmUp(); // compiles their kernels before the next session change
+        this.announce(problems);
+      }),
+    );
+  }
+
+  /** Aborts the generative run and waits for it, before the models it uses are rebuilt or replaced. */
+  private async stopGeneration(): Promise<void> {
+    const g = this.generation;
+    if (!g) return;
+    g.signal.aborted = true;
+    await g.done;
+  }
+
+  /** Runs the generative models for a session after the others answered; each posts its own message. */
+  private startGeneration(engine: Engine, session: Int32Array, id: number, k: number): void {
+    if (this.generation) this.generation.signal.aborted = true;
+    const models = engine.generativeModels();
+    if (models.length === 0 || session.length === 0) return;
+    const signal = { aborted: false };
+    const previous = this.generation?.done ?? Promise.resolve();
+    const done = (async () => {
+      await previous; // one generation at a time: the aborted one stops at its next step
+      for (const model of models) {
+        if (signal.aborted) return;
+        try {
+          post({ type: 'generated', id, model, result: await engine.generate(model, session, k, signal) });
+        } catch (e) {
+          post({ type: 'generated', id, model, result: null, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+    })();
+    this.generation = { signal, done };
+  }
+
+  async handle(msg: ToWorker): Promise<void> {
+    if (msg.type !== 'recommend' && msg.type !== 'nearest') await this.stopGeneration();
+    switch (msg.type) {
+      case 'init': {
+        this.requested = msg.backend;
+        const { read, stamps, t0 } = this.early ?? startDownloads(msg.baseUrl, msg.downloadTimeoutMs);
+        // Files download while the compute backend starts.
+        post({ type: 'progress', message: 'Loading the artifacts and starting the compute backend' });
+        // The first answer does not wait for tfjs (its backend takes ~0.3-0.6 s to start): if the
+        // artifacts are in first, the first models score with the plain-JS kernel and move to
+        // tfjs, in the message queue, once it is up.
+        let started: BackendInfo | null = null;
+        let backendMs = 0;
+        const backend = selectBackend(this.requested, WASM_PATHS, this.failed).then((info) => {
+          backendMs = performance.now() - t0;
+          started = info;
+          return info;
+        });
+        this.backendUp = backend.then(
+          () => {},
+          () => {},
+        );
+        const artifacts = await loadArtifacts(read, (m) => post({ type: 'progress', message: m }));
+        const loaded = loadBreakdown(stamps, t0);
+        const tLoaded = performance.now();
+        post({ type: 'progress', message: 'Indexing the models' });
+        this.original = artifacts;
+        this.trained = loadExtras(read, artifacts);
+        this.catalogName = artifacts.manifest.dataset;
+        this.embeddingsSource = artifacts.embeddings ? `precomputed ${artifacts.embeddings.name} (CLI)` : 'none';
+        this.engine = new Engine(artifacts);
+        const now: BackendInfo | null = started;
+        if (now) this.setBackend(now);
+        else {
+          this.backend = { name: 'cpu', requested: this.requested, notes: [], starting: true };
+          backend.then(
+            (info) =>
+              this.enqueue(async () => {
+                this.setBackend(info);
+                await this.rebuildOnBackend();
+                this.announce();
+              }),
+            (e: unknown) => post({ type: 'fatal', message: `no compute backend could start: ${e instanceof Error ? e.message : String(e)}` }),
+          );
+        }
+        this.engine.build(now ? tfjsDotKernel : jsDotKernel, 'first');
+        const tIndexed = performance.now();
+        this.restPending = true;
+        await this.engine.warmUp();
+        const tWarm = performance.now();
+        this.startup = { ...loaded, backendMs, loadedMs: tLoaded - t0, indexMs: tIndexed - tLoaded, warmUpMs: tWarm - tIndexed };
+        this.postCatalog('ready', artifacts, performance.now() - t0);
+        return;
+      }
+      case 'useEmbeddings':
+      case 'useCatalog':
+      case 'restoreCatalog':
+      case 'addItem': {
+        if (!this.engine || !this.original) return;
+        const next = this.nextArtifacts(msg, this.engine.artifacts, this.original);
+        this.engine = new Engine(next);
+        await this.withTrained(this.engine);
+        this.engine.build(tfjsDotKernel);
+        this.restPending = false;
+        await this.engine.warmUp();
+        this.postCatalog('catalog', next, 0);
+        return;
+      }
+      case 'nearest': {
+        if (!this.engine) return;
+        post({ type: 'nearest', id: msg.id, ...this.engine.nearest(msg.vector, msg.k) });
+        return;
+      }
+      case 'setBackend': {
+        this.requested = msg.backend;
+        this.failed.clear();
+        await this.useBackend(this.requested);
+        this.announce();
+        return;
+      }
+      case 'loseDevice':
+        destroyDevice();
+        return;
+      case 'recommend': {
+        const engine = this.engine;
+        if (!engine || !this.backend) return;
+        const session = Int32Array.from(msg.session);
+        try {
+          post({ type: 'results', id: msg.id, results: await engine.recommend(session, msg.k), backend: this.backend.name });
+        } catch (e) {
+          // A backend that breaks mid-session: mark it failed, fall back, and score again.
+          this.failed.add(this.backend.name);
+          await this.useBackend(this.requested, [`${this.backend.name} failed while scoring (${(e as Error).message}); fell back`]);
+          this.announce();
+          post({ type: 'results', id: msg.id, results: await engine.recommend(session, msg.k), backend: this.backend.name });
+        }
+        if (this.restPending) this.buildRest(engine);
+        this.startGeneration(engine, session, msg.id, msg.k);
+        return;
+      }
+    }
+  }
+}
