@@ -32,14 +32,37 @@ const isManifest = (url: URL) => sameOrigin(url) && /\/models\/[^/]+\/manifest\.
 
 /** The manifest seen last (network first, so online it is always the current one). */
 const manifests = new NetworkFirst({ cacheName: MANIFESTS, networkTimeoutSeconds: 5 });
-registerRoute(({ url }) => isManifest(url), manifests);
+
+/**
+ * Each dataset's file -> sha256 table, read from the cached manifest once per manifest fetch
+ * (every artifact request used to re-read and re-parse it from the cache, three times a file).
+ */
+const hashTables = new Map<string, Promise<Map<string, string> | null>>();
+registerRoute(
+  ({ url }) => isManifest(url),
+  async (options) => {
+    const res = await manifests.handle(options);
+    hashTables.delete(options.url.href.replace(/manifest\.json$/, '')); // a new manifest may list new hashes
+    return res;
+  },
+);
 
 /** The sha256 the dataset's last-seen manifest gives an artifact URL, or null. */
 async function expectedHash(url: URL): Promise<string | null> {
   const a = splitArtifactUrl(url);
   if (!a) return null;
-  const m = await readManifest(await (await caches.open(MANIFESTS)).match(`${a.base}manifest.json`));
-  return m ? (manifestFiles(m).get(a.file) ?? null) : null;
+  let table = hashTables.get(a.base);
+  if (!table) {
+    table = caches
+      .open(MANIFESTS)
+      .then((c) => c.match(`${a.base}manifest.json`))
+      .then(readManifest)
+      .then((m) => (m ? manifestFiles(m) : null));
+    hashTables.set(a.base, table);
+  }
+  const files = await table;
+  if (!files) hashTables.delete(a.base); // no manifest cached yet: look again next time
+  return files?.get(a.file) ?? null;
 }
 
 const hashKeyed: WorkboxPlugin = {
