@@ -204,9 +204,9 @@ try {
 }
 
 const median = (xs: number[]) => q(xs, 0.5);
-console.log(`First recommendation for a stored session on WASM, ${LOADS} cold loads (fresh profile) and ${LOADS} repeat visits (reload); medians, ms since navigation start`);
+if (LOADS > 0) console.log(`First recommendation for a stored session on WASM, ${LOADS} cold loads (fresh profile) and ${LOADS} repeat visits (reload); medians, ms since navigation start`);
 const FIRST_COLS = ['firstRecMs', 'pageMs', 'workerMs', 'downloadWallMs', 'verifyMs', 'decodeMs', 'backendMs', 'indexMs', 'warmUpMs', 'firstScoreMs'] as const;
-console.log(
+if (LOADS > 0) console.log(
   formatTable(
     ['load', 'first rec', 'page start', 'worker', '- download (wall)', '- verify (sum)', '- decode (sum)', '- backend start', '- index', '- warm-up', 'ready -> shown', 'network MB'],
     (['cold', 'repeat'] as const).map((kind) => {

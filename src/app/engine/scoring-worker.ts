@@ -390,6 +390,9 @@ export class ScoringWorker {
       case 'recommend': {
         const engine = this.engine;
         if (!engine || !this.backend) return;
+        // The previous session's generation stops at its next step: it must not share the
+        // backend with this session's scoring (it starts again for this session afterwards).
+        if (this.generation) this.generation.signal.aborted = true;
         const session = Int32Array.from(msg.session);
         try {
           post({ type: 'results', id: msg.id, results: await engine.recommend(session, msg.k), backend: this.backend.name });
