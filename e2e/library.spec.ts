@@ -65,3 +65,12 @@ test('addItem embeds a new title locally and LLMSeqSim recommends it at once (co
   await expect(page.locator('[data-testid=rec][data-id="1000000"]')).toHaveCount(1);
   await expect(page.locator('[data-testid=rec][data-id="1000000"]')).toContainText(title);
 });
+
+test('the library serves the generative model too: it waits for LLMSeqPrompt\'s names and returns catalog items', async ({ page }) => {
+  await page.goto('/library-demo.html?session=5788,12093,3703&model=llmseqprompt');
+  const status = page.locator('#status');
+  await expect(status).toHaveAttribute('data-model', 'llmseqprompt', { timeout: 60_000 });
+  const ids = await page.getByTestId('rec').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))));
+  expect(ids.length).toBeGreaterThan(0);
+  for (const id of ids) expect([5788, 12093, 3703]).not.toContain(id);
+});

@@ -48,6 +48,8 @@ class Client implements Recommender {
   private validation = new Map<string, number>();
   private backend: BackendName = 'cpu';
   private nextId = 1;
+  /** Generative models answer after the others, in their own message: by `${request id}:${model}`. */
+  private readonly generated = new Map<string, { resolve: (r: ModelRecommendations) => void; reject: (e: Error) => void }>();
   private readonly pending = new Map<number, { resolve: (r: { results: ModelRecommendations[]; backend: BackendName }) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<() => void>();
   private catalogWaiters: (() => void)[] = [];
@@ -80,6 +82,14 @@ class Client implements Recommender {
             const p = this.pending.get(msg.id);
             this.pending.delete(msg.id);
             p?.resolve({ results: msg.results, backend: msg.backend });
+            break;
+          }
+          case 'generated': {
+            const g = this.generated.get(`${msg.id}:${msg.model}`);
+            this.generated.delete(`${msg.id}:${msg.model}`);
+            if (!g) break;
+            if (msg.result) g.resolve(msg.result);
+            else g.reject(new RecommenderError('model-unavailable', `model "${msg.model}" could not generate: ${msg.error ?? 'unknown error'}`));
             break;
           }
           case 'fatal': {
@@ -182,13 +192,19 @@ class Client implements Recommender {
     });
   }
 
-  private score(session: number[], k: number): Promise<{ results: ModelRecommendations[]; backend: BackendName }> {
+  private score(session: number[], k: number, generative?: string): Promise<{ results: ModelRecommendations[]; backend: BackendName }> {
     const id = this.nextId++;
     const msg: ToWorker = { type: 'recommend', id, session, k };
-    return new Promise((resolve, reject) => {
+    const generated = generative
+      ? new Promise<ModelRecommendations>((resolve, reject) => this.generated.set(`${id}:${generative}`, { resolve, reject }))
+      : null;
+    const reply = new Promise<{ results: ModelRecommendations[]; backend: BackendName }>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage(msg);
     });
+    if (!generated) return reply;
+    // A generative model's answer follows the others' (see the worker): wait for it too.
+    return reply.then(async (r) => ({ ...r, results: [...r.results, await generated] }));
   }
 
   async recommend(session: readonly ItemId[], options: RecommendOptions = {}): Promise<Recommendations> {
@@ -207,14 +223,16 @@ class Client implements Recommender {
       if (i === undefined) ignored.push(id);
       else dense.push(i);
     }
-    let reply = await this.score(dense, k);
+    // A generative model answers in its own message once it is built (see score).
+    const generativeNow = () => (this.statuses.find((s) => s.name === model && s.generative && s.available) ? model : undefined);
+    let reply = await this.score(dense, k, generativeNow());
     let result = reply.results.find((r) => r.model === model);
     // The first request makes the worker fit the remaining models; the trained ones follow
     // their download. Wait for the requested one, then ask again.
     while (!result && this.statuses.find((s) => s.name === model)?.loading) {
       await this.settled(model);
       this.check();
-      reply = await this.score(dense, k);
+      reply = await this.score(dense, k, generativeNow());
       result = reply.results.find((r) => r.model === model);
     }
     if (!result) {

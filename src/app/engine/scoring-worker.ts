@@ -287,7 +287,7 @@ export class ScoringWorker {
   private startGeneration(engine: Engine, session: Int32Array, id: number, k: number): void {
     if (this.generation) this.generation.signal.aborted = true;
     const models = engine.generativeModels();
-    if (models.length === 0 || session.length === 0) return;
+    if (models.length === 0) return; // (an empty session gets an empty answer: callers may wait for one)
     const signal = { aborted: false };
     const previous = this.generation?.done ?? Promise.resolve();
     const done = (async () => {
