@@ -10,6 +10,11 @@ const executablePath = CHROMIUM_PATH;
 const baseArgs = CHROMIUM_ARGS;
 /** E2E_PORT lets several checkouts run their suites side by side without reusing each other's server. */
 const port = Number(process.env.E2E_PORT ?? 4173);
+/**
+ * The test build offers an OpenAI-compatible endpoint for LLMSeqPrompt (off until turned on in
+ * the page); nothing listens there: e2e/remote-llm.spec.ts answers its requests with page.route.
+ */
+export const E2E_LLM_ENDPOINT = 'http://127.0.0.1:4391/v1';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -34,5 +39,6 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
+    env: { VITE_LLM_ENDPOINT: E2E_LLM_ENDPOINT, VITE_LLM_MODEL: 'ft:babbage-002:shop:beauty' },
   },
 });

@@ -3,6 +3,9 @@ import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { cspMetaValue, securityHeaders } from './src/security/csp.js';
 
+/** An OpenAI-compatible endpoint the page may offer for LLMSeqPrompt (off until the shopper turns it on). */
+const LLM_ENDPOINT = process.env.VITE_LLM_ENDPOINT || undefined;
+
 /**
  * The Content-Security-Policy from src/security/csp.ts: an HTTP header on every response of
  * the dev server and `vite preview` (worker scripts included: a <meta> tag does not bind
@@ -12,9 +15,9 @@ import { cspMetaValue, securityHeaders } from './src/security/csp.js';
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'llmseqrec-csp',
-    transformIndexHtml: (html) => html.replace('__CSP_POLICY__', cspMetaValue()),
+    transformIndexHtml: (html) => html.replace('__CSP_POLICY__', cspMetaValue(LLM_ENDPOINT)),
     generateBundle() {
-      const lines = Object.entries(securityHeaders()).map(([k, v]) => `  ${k}: ${v}`);
+      const lines = Object.entries(securityHeaders(LLM_ENDPOINT)).map(([k, v]) => `  ${k}: ${v}`);
       this.emitFile({ type: 'asset', fileName: '_headers', source: `/*\n${lines.join('\n')}\n` });
     },
   };
@@ -60,6 +63,6 @@ export default defineConfig({
   },
   // The scoring worker imports tfjs backends on demand, which needs module workers.
   worker: { format: 'es' },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: securityHeaders() },
-  server: { host: '127.0.0.1', port: 5173, headers: securityHeaders() },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: securityHeaders(LLM_ENDPOINT) },
+  server: { host: '127.0.0.1', port: 5173, headers: securityHeaders(LLM_ENDPOINT) },
 });

@@ -14,3 +14,13 @@ describe('the Content-Security-Policy has one source', () => {
     expect(readFileSync(join(ROOT, 'index.html'), 'utf8')).toContain('content="__CSP_POLICY__"');
   });
 });
+
+describe('an OpenAI-compatible endpoint for LLMSeqPrompt', () => {
+  it('adds exactly its origin to connect-src, and a malformed one is an error naming the variable', () => {
+    expect(cspHeaderValue('http://127.0.0.1:8080/v1')).toContain("connect-src 'self' blob: data: http://127.0.0.1:8080;");
+    expect(cspHeaderValue('https://api.example.com/v1/')).toContain("connect-src 'self' blob: data: https://api.example.com;");
+    expect(cspHeaderValue()).toContain("connect-src 'self' blob: data:;");
+    expect(() => cspHeaderValue('not a url')).toThrow(/VITE_LLM_ENDPOINT: "not a url" is not a URL/);
+    expect(() => cspHeaderValue('ftp://x/v1')).toThrow(/must be an http\(s\) URL/);
+  });
+});

@@ -11,6 +11,7 @@ import type { DatasetChoice } from './datasets.js';
 import { modelsBaseUrl } from './datasets.js';
 import type { BackendChoice } from './engine/messages.js';
 import { loadBackendChoice, loadSession, saveBackendChoice, saveSession, takeStorageNotes } from './storage.js';
+import { REMOTE_LLM } from './remote-llm.js';
 import { useEngine } from './useEngine.js';
 
 const K = 10;
@@ -32,6 +33,8 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
   const BASE_URL = modelsBaseUrl(dataset);
   const DATASET = dataset;
   const [tab, setTab] = useState<'recommend' | 'evaluation'>('recommend');
+  /** LLMSeqPrompt through the configured endpoint: off on every load until the shopper turns it on. */
+  const [useRemote, setUseRemote] = useState(false);
   const [backendChoice, setBackendChoice] = useState<BackendChoice>(loadBackendChoice);
   const { state, recommend, switchBackend, loseDevice, send, nearest } = useEngine(BASE_URL, backendChoice);
   const embedder = useEmbedder();
@@ -76,8 +79,8 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
     if (!ready) return;
     if (catalogKey) saveSession(catalogKey, session.map(idOf).filter((id): id is string | number => id !== undefined));
     sentAt.current = performance.now();
-    recommend(session, K);
-  }, [session, ready, recommend, catalogKey, idOf, state.backend, state.models]);
+    recommend(session, K, useRemote && REMOTE_LLM ? REMOTE_LLM : undefined);
+  }, [session, ready, recommend, catalogKey, idOf, state.backend, state.models, useRemote]);
 
   useEffect(() => {
     if (!state.results) return;
@@ -229,6 +232,7 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
             actual={actual}
             onAdd={add}
             generationErrors={state.generationErrors}
+            remote={REMOTE_LLM ? { ...REMOTE_LLM, on: useRemote, set: setUseRemote } : undefined}
           />
         </main>
       )}

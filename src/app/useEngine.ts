@@ -1,7 +1,7 @@
 import { spawnEngine, takeEarlyEngine } from './engine/early.js';
 import { recordWorkerReady } from './test-hooks.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackendChoice, BackendInfo, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, ToWorker } from './engine/messages.js';
+import type { BackendChoice, BackendInfo, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, RemoteLlm, ToWorker } from './engine/messages.js';
 
 export interface EngineState {
   readonly phase: 'loading' | 'ready' | 'fatal';
@@ -102,10 +102,10 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [baseUrl]);
 
-  const recommend = useCallback((session: readonly number[], k: number) => {
+  const recommend = useCallback((session: readonly number[], k: number, remote?: RemoteLlm) => {
     const id = latest.current.id + 1;
     latest.current = { id, sentAt: performance.now() };
-    const msg: ToWorker = { type: 'recommend', id, session: [...session], k };
+    const msg: ToWorker = { type: 'recommend', id, session: [...session], k, ...(remote ? { remote } : {}) };
     worker.current?.postMessage(msg);
   }, []);
 

@@ -1,6 +1,7 @@
 import type { EvalCases } from '../core/dataset/types.js';
 import type { RecLists } from '../core/metrics/metrics.js';
-import { itemKeys, decodePieces, promptTokens } from '../core/prompt/lm-tokens.js';
+import { itemKeys, decodePieces, N_SPECIAL, promptTokens } from '../core/prompt/lm-tokens.js';
+import { wordPieceIds } from '../core/prompt/wordpiece.js';
 import { buildNameIndex, type GeneratedMatch, mapGeneratedNames, type NameIndex, normalizeName } from '../core/prompt/mapping.js';
 import { nameVector } from '../core/prompt/name-vectors.js';
 import { buildTitleTrie } from '../core/prompt/title-trie.js';
@@ -36,6 +37,11 @@ export type LmSampling = Pick<LlmSeqPromptConfig, 'temperature' | 'topP' | 'n' |
 
 export interface LlmSeqPromptRecommender extends Recommender {
   readonly nameIndex: NameIndex;
+  /**
+   * Vectors for names another model wrote (e.g. a remote LLM), comparable with the item
+   * vectors: the text in this model's vocabulary (wordpiece.ts), its tokens' name-table rows.
+   */
+  embedNames?(texts: readonly string[]): Float32Array[];
   /** Recommendations (with what was generated) for many cases, `batch` sessions per forward pass. */
   recommendCases(cases: EvalCases, k: number, onProgress?: (done: number, stats: GenerationStats) => void, batch?: number): Promise<{ lists: RecLists; generated: GeneratedMatch[][]; stats: GenerationStats }>;
 }
@@ -107,10 +113,12 @@ export function llmSeqPromptRecommender(lm: LoadedLm, deps: LlmSeqPromptDeps, na
     return { items, scores, generated };
   }
 
+  const pieceIds = new Map(lm.vocab.pieces.map((p, i) => [p, i + N_SPECIAL] as const));
   return {
     name,
     config: { ...lm.train, ...deps.sampling },
     nameIndex,
+    ...(names ? { embedNames: (texts: readonly string[]) => texts.map((t) => nameVector(names, wordPieceIds(t, pieceIds))) } : {}),
     recommend(): Ranked {
       throw new Error(`${name} generates asynchronously: call recommendAsync or recommendBatchAsync`);
     },

@@ -44,6 +44,8 @@ export interface Recommender {
   recommendBatch?(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists;
   /** The batch path of models that only work asynchronously (generative models: `recommend` throws). */
   recommendBatchAsync?(cases: EvalCases, k: number, onProgress?: (done: number) => void): Promise<RecLists>;
+  /** Generative models: vectors for names another model wrote, comparable with the item vectors. */
+  embedNames?(texts: readonly string[]): Float32Array[];
   /** Frees native resources (tensors); the model is unusable afterwards. */
   dispose?(): void;
 }

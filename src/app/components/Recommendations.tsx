@@ -11,8 +11,10 @@ export function Recommendations(props: {
   onAdd: (item: number) => void;
   /** Why a generative model's last generation failed, by model. */
   generationErrors?: Readonly<Record<string, string | undefined>>;
+  /** The OpenAI-compatible endpoint the generative model may ask instead (configured at build time), and its switch. */
+  remote?: { endpoint: string; model: string; on: boolean; set: (on: boolean) => void };
 }) {
-  const { titles, models, results, session, actual, onAdd, generationErrors = {} } = props;
+  const { titles, models, results, session, actual, onAdd, generationErrors = {}, remote } = props;
   const byModel = new Map((results ?? []).map((r) => [r.model, r]));
   return (
     <section className="models" aria-label="Recommendations">
@@ -36,11 +38,21 @@ export function Recommendations(props: {
               </p>
             )}
             {m.available && session.length === 0 && m.name !== 'mostpopular' && <p className="muted">Add an item to get suggestions.</p>}
-            {m.available && m.generative && (
+            {m.available && m.generative && (!remote?.on ? (
               <p className="muted" data-testid="generative-note">
                 A small language model trained from scratch on this shop&apos;s sessions (not a pretrained LLM) writes product names on this device; each
                 name becomes the catalog item with that name, else the nearest one by embedding.
               </p>
+            ) : (
+              <p className="warning" data-testid="remote-note">
+                {remote.model} at {new URL(remote.endpoint).origin} writes the names: the product names of your session are sent there and leave this device.
+              </p>
+            ))}
+            {m.available && m.generative && remote && (
+              <label className="remote-switch">
+                <input type="checkbox" checked={remote.on} onChange={(e) => remote.set(e.target.checked)} data-testid="remote-llm" /> Ask {remote.model} at{' '}
+                {new URL(remote.endpoint).origin} instead (sends your session there)
+              </label>
             )}
             {m.available && m.generative && session.length > 0 && !r && !generationErrors[m.name] && (
               <p className="muted" data-testid="generating">

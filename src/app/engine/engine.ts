@@ -4,8 +4,11 @@ import type { SessionSet } from '../../core/dataset/types.js';
 import { type DenseMatrix, type DotKernelFactory, jsDotKernel, normalizeRows } from '../../core/vectors/matrix.js';
 import { topKInto } from '../../core/vectors/topk.js';
 import { CATALOGUE, type ModelEntry, resolveConfig } from '../../recommenders/catalogue.js';
+import { completionName, itemName, recsysPrompt } from '../../core/prompt/format.js';
+import { buildNameIndex, mapGeneratedNames, type NameIndex } from '../../core/prompt/mapping.js';
+import { OpenAiLlm, PAPER_PARAMS } from '../../llm/openai-llm.js';
 import type { Ranked, Recommender } from '../../recommenders/types.js';
-import type { ArtifactProblem, ModelRecommendations, ModelStatus } from './messages.js';
+import type { ArtifactProblem, ModelRecommendations, ModelStatus, RemoteLlm } from './messages.js';
 
 const NO_SESSIONS: SessionSet = { ids: new Int32Array(0), offsets: Int32Array.of(0), items: new Int32Array(0), times: new Float64Array(0) };
 
@@ -216,6 +219,33 @@ export class Engine {
       .filter((m) => m.family === 'generative' && this.models.has(m.name))
       .map((m) => m.name);
   }
+
+  /**
+   * LLMSeqPrompt through an OpenAI-compatible endpoint (the RecSys'23 prompt of the session's
+   * last 20 item names, the paper's sampling): its names are mapped to items as the local
+   * model's are, exact catalog titles first, the others to the nearest items by the item
+   * vectors (names embedded with the local model's token table). The session leaves the device.
+   */
+  async remoteGenerate(name: string, session: Int32Array, k: number, remote: RemoteLlm): Promise<ModelRecommendations> {
+    const model = this.models.get(name);
+    const vectors = this.artifacts.embeddings?.vectors;
+    if (!model?.embedNames || !vectors) throw new Error(`${name} is not built (its name table maps the endpoint's names to items)`);
+    const t0 = performance.now();
+    const titles = this.artifacts.titles;
+    const prompt = recsysPrompt(Array.from(session.subarray(Math.max(0, session.length - 20)), (i) => itemName(titles, i)));
+    const llm = new OpenAiLlm({ baseUrl: remote.endpoint, apiKey: remote.apiKey ?? '', concurrency: 1, maxRetries: 2 });
+    const [texts] = await llm.completeAll(remote.model, [prompt], PAPER_PARAMS);
+    this.titleIndex ??= buildNameIndex(titles);
+    const embedNames = model.embedNames.bind(model);
+    const mapped = await mapGeneratedNames(texts.map(completionName).filter((t) => t !== ''), session, k, {
+      index: this.titleIndex,
+      itemVectors: vectors,
+      embed: async (t) => embedNames(t),
+    });
+    const scores = Float32Array.from(mapped.items, (it, i) => (it >= 0 ? mapped.items.length - i : -Infinity));
+    return toMessage(name, { items: mapped.items, scores, generated: mapped.generated }, performance.now() - t0);
+  }
+  private titleIndex: NameIndex | null = null;
 
   /** A generative model's names for the session, mapped to items; stops early once `signal.aborted`. */
   async generate(name: string, session: Int32Array, k: number, signal: { readonly aborted: boolean }): Promise<ModelRecommendations> {

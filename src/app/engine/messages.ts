@@ -47,13 +47,24 @@ export interface ModelRecommendations {
   /** Session item (dense index) each recommendation is explained by, or -1. */
   readonly because: number[];
   readonly ms: number;
+  /** Generative models answered by an OpenAI-compatible endpoint: its origin (the session went there). */
+  readonly remote?: string;
   /** Generative models: what the model wrote and the item each name became, in list order. */
   readonly generated?: readonly { readonly text: string; readonly item: number; readonly how: 'exact' | 'nearest' }[];
 }
 
+/** An OpenAI-compatible endpoint for LLMSeqPrompt (configured at build time, turned on by the shopper). */
+export interface RemoteLlm {
+  /** e.g. http://127.0.0.1:8080/v1 */
+  readonly endpoint: string;
+  readonly model: string;
+  readonly apiKey?: string;
+}
+
 export type ToWorker =
   | { readonly type: 'init'; readonly baseUrl: string; readonly backend: BackendChoice; readonly downloadTimeoutMs?: number }
-  | { readonly type: 'recommend'; readonly id: number; readonly session: number[]; readonly k: number }
+  /** `remote`: the generative model asks this OpenAI-compatible endpoint instead of generating on the device. */
+  | { readonly type: 'recommend'; readonly id: number; readonly session: number[]; readonly k: number; readonly remote?: RemoteLlm }
   | { readonly type: 'setBackend'; readonly backend: BackendChoice }
   /** Test hook: destroy the WebGPU device, as a driver reset would, to exercise the fallback. */
   | { readonly type: 'loseDevice' }

@@ -19,7 +19,7 @@ import { CATALOGUE } from '../../recommenders/catalogue.js';
 import { tfjsDotKernel } from '../../tfjs/dot-kernel.js';
 import { destroyDevice, deviceLost, selectBackend } from './backend.js';
 import { Engine } from './engine.js';
-import type { BackendChoice, BackendInfo, BackendName, FromWorker, StartupTimings, ToWorker } from './messages.js';
+import type { BackendChoice, BackendInfo, BackendName, FromWorker, RemoteLlm, StartupTimings, ToWorker } from './messages.js';
 
 /**
  * The scoring worker: it owns the artifacts, the built models and the tfjs backend, so the page
@@ -284,7 +284,7 @@ export class ScoringWorker {
   }
 
   /** Runs the generative models for a session after the others answered; each posts its own message. */
-  private startGeneration(engine: Engine, session: Int32Array, id: number, k: number): void {
+  private startGeneration(engine: Engine, session: Int32Array, id: number, k: number, remote?: RemoteLlm): void {
     if (this.generation) this.generation.signal.aborted = true;
     const models = engine.generativeModels();
     if (models.length === 0) return; // (an empty session gets an empty answer: callers may wait for one)
@@ -295,7 +295,10 @@ export class ScoringWorker {
       for (const model of models) {
         if (signal.aborted) return;
         try {
-          post({ type: 'generated', id, model, result: await engine.generate(model, session, k, signal) });
+          const result = remote
+            ? { ...(await engine.remoteGenerate(model, session, k, remote)), remote: new URL(remote.endpoint).origin }
+            : await engine.generate(model, session, k, signal);
+          post({ type: 'generated', id, model, result });
         } catch (e) {
           post({ type: 'generated', id, model, result: null, error: e instanceof Error ? e.message : String(e) });
         }
@@ -404,7 +407,7 @@ export class ScoringWorker {
           post({ type: 'results', id: msg.id, results: await engine.recommend(session, msg.k), backend: this.backend.name });
         }
         if (this.restPending) this.buildRest(engine);
-        this.startGeneration(engine, session, msg.id, msg.k);
+        this.startGeneration(engine, session, msg.id, msg.k, msg.remote);
         return;
       }
     }
