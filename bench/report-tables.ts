@@ -25,6 +25,7 @@ const PAPER: Record<string, string> = {
   'embedding-ensemble': '.049',
   'llmseqsim-sequential': '.050',
   'llmseqsim-popularity': '.049',
+  llmseqprompt: '.0295 (ada fine-tuned)',
 };
 
 console.log('| model | NDCG@10 | HR@10 | MRR@10 | NDCG@20 | HR@20 | MRR@20 | Cov@20 | Seren@20 | Novelty@20 | val. NDCG@20 | paper NDCG@20 |');

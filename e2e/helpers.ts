@@ -31,7 +31,7 @@ export async function recItems(page: Page, model: string): Promise<number[]> {
 export const SEQ_MODELS = ['bert4rec', 'llm2bert4rec', 'sasrec', 'llm2sasrec', 'gru4rec'];
 /** The hybrids of the extension paper (LLMSeqSim&Sequential is shown because LLM2BERT4Rec is shipped). */
 export const HYBRIDS = ['embedding-ensemble', 'llmseqsim-sequential', 'llmseqsim-popularity'];
-export const ALL_MODELS = ['llmseqsim', 'llmseqsim-ft', ...SEQ_MODELS, ...HYBRIDS, 'v-sknn', 'sknn-emb', 'sf-sknn', 's-sknn', 'sknn', 'mostpopular'];
+export const ALL_MODELS = ['llmseqsim', 'llmseqsim-ft', ...SEQ_MODELS, 'llmseqprompt', ...HYBRIDS, 'v-sknn', 'sknn-emb', 'sf-sknn', 's-sknn', 'sknn', 'mostpopular'];
 
 /** The vectors of the page's last local catalog embedding (kept when __llmseqrecKeepVectors is set). */
 export async function localVectors(page: Page): Promise<Float32Array> {
