@@ -1,5 +1,5 @@
 import { loadDataset, modelsBaseUrl } from './datasets.js';
-import { startEngineEarly } from './engine/early.js';
+import { startEngineEarly } from './engine/spawn-early.js';
 import { enableOffline } from './offline.js';
 import { loadBackendChoice } from './storage.js';
 

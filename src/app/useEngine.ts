@@ -1,4 +1,4 @@
-import { spawnEngine, takeEarlyEngine } from './engine/early.js';
+import { spawnEngine, takeEarlyEngine } from './engine/spawn-early.js';
 import { recordWorkerReady } from './test-hooks.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackendChoice, BackendInfo, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, RemoteLlm, ToWorker } from './engine/messages.js';
