@@ -41,6 +41,8 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
   const [session, setSession] = useState<number[]>([]);
   const [actual, setActual] = useState<Actual | null>(null);
   const sentAt = useRef(0);
+  /** Whether the stored session has been restored once (see the catalog effect). */
+  const restoredOnce = useRef(false);
   const ready = state.ready;
   // Stored state that was dropped or repaired on load: shown, never silent.
   const [storageNotes, setStorageNotes] = useState<string[]>(takeStorageNotes);
@@ -66,7 +68,12 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
     const indexOf = new Map<string | number, number>();
     if (ready.imported) identity?.ids.forEach((id, i) => indexOf.set(id, i));
     else ready.ids.forEach((id, i) => indexOf.set(id, i));
-    setSession(catalogKey ? loadSession(catalogKey, indexOf) : []);
+    const stored = catalogKey ? loadSession(catalogKey, indexOf) : [];
+    // On the first load, items the shopper added before the stored session was restored are
+    // kept (after it); a catalog switch replaces the session (its indices mean other items).
+    const first = restoredOnce.current === false;
+    restoredOnce.current = true;
+    setSession((s) => (first ? [...stored, ...s.filter((i) => !stored.includes(i))] : stored));
     setActual(null);
     const dropped = takeStorageNotes();
     if (dropped.length > 0) setStorageNotes((n) => [...n, ...dropped]);

@@ -64,7 +64,7 @@ export function Recommendations(props: {
                 Generation failed: {generationErrors[m.name]}
               </p>
             )}
-            {m.available && r?.generated && <GeneratedNames generated={r.generated} titles={titles} />}
+            {m.available && session.length > 0 && r?.generated && <GeneratedNames generated={r.generated} titles={titles} />}
             {m.available && r && (
               <ol>
                 {r.items.map((item, j) => (
