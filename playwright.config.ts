@@ -16,6 +16,12 @@ const port = Number(process.env.E2E_PORT ?? 4173);
  */
 export const E2E_LLM_ENDPOINT = 'http://127.0.0.1:4391/v1';
 
+/**
+ * e2e/candidates.spec.ts starts a real `cli serve` (LanceDB) on this port; `vite preview`
+ * proxies /vectors/* to it (vite.config.ts), so the library reaches it on the app's own origin.
+ */
+export const E2E_CANDIDATES_PORT = Number(process.env.E2E_CANDIDATES_PORT ?? port + 219);
+
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
@@ -39,6 +45,6 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
-    env: { VITE_LLM_ENDPOINT: E2E_LLM_ENDPOINT, VITE_LLM_MODEL: 'ft:babbage-002:shop:beauty' },
+    env: { VITE_LLM_ENDPOINT: E2E_LLM_ENDPOINT, VITE_LLM_MODEL: 'ft:babbage-002:shop:beauty', CANDIDATES_PORT: String(E2E_CANDIDATES_PORT) },
   },
 });

@@ -3,8 +3,22 @@ import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { cspMetaValue, securityHeaders } from './src/security/csp.js';
 
-/** An OpenAI-compatible endpoint the page may offer for LLMSeqPrompt (off until the shopper turns it on). */
-const LLM_ENDPOINT = process.env.VITE_LLM_ENDPOINT || undefined;
+/**
+ * Endpoints set at build time whose origins the policy allows: an OpenAI-compatible endpoint
+ * the page may offer for LLMSeqPrompt (off until the shopper turns it on) and a vector index
+ * proposing candidates (src/app/candidates-endpoint.ts).
+ */
+const ENDPOINTS = { llm: process.env.VITE_LLM_ENDPOINT || undefined, candidates: process.env.VITE_CANDIDATES_ENDPOINT || undefined };
+
+/**
+ * `/vectors/*` on the app's own origin goes to a local `npm run cli -- serve` (port 4300, or
+ * CANDIDATES_PORT): the same-origin reverse proxy the README recommends for production, so
+ * `{ candidates: { endpoint: '/vectors' } }` (or VITE_CANDIDATES_ENDPOINT=/vectors) needs no
+ * CSP or CORS change. Nothing is requested there unless a page is configured to.
+ */
+const VECTORS_PROXY = {
+  '/vectors': { target: `http://127.0.0.1:${process.env.CANDIDATES_PORT ?? 4300}`, rewrite: (p: string) => p.replace(/^\/vectors/, '') },
+};
 
 /**
  * The Content-Security-Policy from src/security/csp.ts: an HTTP header on every response of
@@ -15,9 +29,9 @@ const LLM_ENDPOINT = process.env.VITE_LLM_ENDPOINT || undefined;
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'llmseqrec-csp',
-    transformIndexHtml: (html) => html.replace('__CSP_POLICY__', cspMetaValue(LLM_ENDPOINT)),
+    transformIndexHtml: (html) => html.replace('__CSP_POLICY__', cspMetaValue(ENDPOINTS)),
     generateBundle() {
-      const lines = Object.entries(securityHeaders(LLM_ENDPOINT)).map(([k, v]) => `  ${k}: ${v}`);
+      const lines = Object.entries(securityHeaders(ENDPOINTS)).map(([k, v]) => `  ${k}: ${v}`);
       this.emitFile({ type: 'asset', fileName: '_headers', source: `/*\n${lines.join('\n')}\n` });
     },
   };
@@ -63,6 +77,6 @@ export default defineConfig({
   },
   // The scoring worker imports tfjs backends on demand, which needs module workers.
   worker: { format: 'es' },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: securityHeaders(LLM_ENDPOINT) },
-  server: { host: '127.0.0.1', port: 5173, headers: securityHeaders(LLM_ENDPOINT) },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: securityHeaders(ENDPOINTS), proxy: VECTORS_PROXY },
+  server: { host: '127.0.0.1', port: 5173, headers: securityHeaders(ENDPOINTS), proxy: VECTORS_PROXY },
 });

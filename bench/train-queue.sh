@@ -14,18 +14,8 @@ mkdir -p "$Q"
 exec 9>"$Q/lock"
 flock -n 9 || { echo "another train-queue is running"; exit 1; }
 
-run() { # name, then the cli train arguments
-  local name=$1
-  shift
-  if [ -e "$Q/$name.done" ]; then echo "$(date -u +%FT%TZ) skip $name (done)"; return; fi
-  echo "$(date -u +%FT%TZ) start $name: $*"
-  if npx tsx src/node/cli.ts train --dataset beauty --resume --quiet "$@" >>"$Q/$name.log" 2>&1; then
-    touch "$Q/$name.done"
-    echo "$(date -u +%FT%TZ) done $name"
-  else
-    echo "$(date -u +%FT%TZ) FAILED $name (see $Q/$name.log)"
-  fi
-}
+DATASET=beauty
+. bench/train-queue-lib.sh
 
 run llm2bert4rec --model llm2bert4rec
 run bert4rec --model bert4rec

@@ -17,10 +17,20 @@ describe('the Content-Security-Policy has one source', () => {
 
 describe('an OpenAI-compatible endpoint for LLMSeqPrompt', () => {
   it('adds exactly its origin to connect-src, and a malformed one is an error naming the variable', () => {
-    expect(cspHeaderValue('http://127.0.0.1:8080/v1')).toContain("connect-src 'self' blob: data: http://127.0.0.1:8080;");
-    expect(cspHeaderValue('https://api.example.com/v1/')).toContain("connect-src 'self' blob: data: https://api.example.com;");
+    expect(cspHeaderValue({ llm: 'http://127.0.0.1:8080/v1' })).toContain("connect-src 'self' blob: data: http://127.0.0.1:8080;");
+    expect(cspHeaderValue({ llm: 'https://api.example.com/v1/' })).toContain("connect-src 'self' blob: data: https://api.example.com;");
     expect(cspHeaderValue()).toContain("connect-src 'self' blob: data:;");
-    expect(() => cspHeaderValue('not a url')).toThrow(/VITE_LLM_ENDPOINT: "not a url" is not a URL/);
-    expect(() => cspHeaderValue('ftp://x/v1')).toThrow(/must be an http\(s\) URL/);
+    expect(() => cspHeaderValue({ llm: 'not a url' })).toThrow(/VITE_LLM_ENDPOINT: "not a url" is not a URL/);
+    expect(() => cspHeaderValue({ llm: 'ftp://x/v1' })).toThrow(/must be an http\(s\) URL/);
+  });
+});
+
+describe('a candidates endpoint (a vector index outside the browser)', () => {
+  it('adds its origin next to the LLM endpoint\'s, once; a path stays on this origin', () => {
+    const both = cspHeaderValue({ llm: 'http://127.0.0.1:8080/v1', candidates: 'http://127.0.0.1:4300' });
+    expect(both).toContain("connect-src 'self' blob: data: http://127.0.0.1:8080 http://127.0.0.1:4300;");
+    expect(cspHeaderValue({ llm: 'http://127.0.0.1:4300/v1', candidates: 'http://127.0.0.1:4300' })).toContain("connect-src 'self' blob: data: http://127.0.0.1:4300;");
+    expect(cspHeaderValue({ candidates: '/vectors' })).toContain("connect-src 'self' blob: data:;");
+    expect(() => cspHeaderValue({ candidates: 'lancedb' })).toThrow(/VITE_CANDIDATES_ENDPOINT: "lancedb" is not a URL/);
   });
 });

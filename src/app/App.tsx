@@ -240,6 +240,7 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
             onAdd={add}
             generationErrors={state.generationErrors}
             remote={REMOTE_LLM ? { ...REMOTE_LLM, on: useRemote, set: setUseRemote } : undefined}
+            candidates={state.candidates}
           />
         </main>
       )}

@@ -1,7 +1,7 @@
 import { spawnEngine, takeEarlyEngine } from './engine/spawn-early.js';
 import { recordWorkerReady } from './test-hooks.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackendChoice, BackendInfo, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, RemoteLlm, ToWorker } from './engine/messages.js';
+import type { BackendChoice, BackendInfo, CandidatesReport, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, RemoteLlm, ToWorker } from './engine/messages.js';
 
 export interface EngineState {
   readonly phase: 'loading' | 'ready' | 'fatal';
@@ -10,6 +10,8 @@ export interface EngineState {
   readonly backend: BackendInfo | null;
   readonly models: ModelStatus[];
   readonly results: ModelRecommendations[] | null;
+  /** With a candidates endpoint (VITE_CANDIDATES_ENDPOINT): how the last session's candidates were fetched. */
+  readonly candidates: CandidatesReport | null;
   /** Counts 'results' messages (not the generative models' later answers): what timings key on. */
   readonly resultsSeq: number;
   /** Why a generative model's last generation failed, by model. */
@@ -26,6 +28,7 @@ const INITIAL: EngineState = {
   backend: null,
   models: [],
   results: null,
+  candidates: null,
   resultsSeq: 0,
   generationErrors: {},
   lastRoundTripMs: null,
@@ -81,7 +84,13 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
         }
         case 'results':
           if (msg.id !== latest.current.id) break; // a newer session is on its way
-          setState((s) => ({ ...s, results: msg.results, resultsSeq: s.resultsSeq + 1, lastRoundTripMs: performance.now() - latest.current.sentAt }));
+          setState((s) => ({
+            ...s,
+            results: msg.results,
+            candidates: msg.candidates ?? null,
+            resultsSeq: s.resultsSeq + 1,
+            lastRoundTripMs: performance.now() - latest.current.sentAt,
+          }));
           break;
         case 'generated': {
           if (msg.id !== latest.current.id) break;

@@ -11,6 +11,7 @@ export { RecommenderError, type RecommenderErrorCode } from './errors.js';
 export type {
   BackendChoice,
   BackendName,
+  CandidatesEndpoint,
   CatalogItem,
   ItemId,
   ModelInfo,

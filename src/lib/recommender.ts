@@ -1,5 +1,5 @@
 import type { FromEmbedder, ToEmbedder } from '../app/embed/messages.js';
-import type { BackendName, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, ToWorker } from '../app/engine/messages.js';
+import type { BackendName, CandidatesReport, FromWorker, ModelRecommendations, ModelStatus, ReadyPayload, ToWorker } from '../app/engine/messages.js';
 import { fileOf, RecommenderError } from './errors.js';
 import type {
   CatalogItem,
@@ -26,6 +26,13 @@ function spawnEmbedder(): Worker {
   return new Worker(new URL('../app/embed/embed.worker.ts', import.meta.url), { type: 'module' });
 }
 
+/** The worker's answer to one request. */
+interface Reply {
+  readonly results: ModelRecommendations[];
+  readonly backend: BackendName;
+  readonly candidates?: CandidatesReport;
+}
+
 /** A model still being fitted or downloaded is waited for at most this long. */
 const MODEL_WAIT_MS = 60_000;
 
@@ -33,7 +40,7 @@ export function createRecommender(options: RecommenderOptions): Promise<Recommen
   const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
   const worker = spawnEngine();
   const client = new Client(worker, options);
-  const init: ToWorker = { type: 'init', baseUrl, backend: options.backend ?? 'auto' };
+  const init: ToWorker = { type: 'init', baseUrl, backend: options.backend ?? 'auto', ...(options.candidates ? { candidates: options.candidates } : {}) };
   worker.postMessage(init);
   return client.ready;
 }
@@ -50,7 +57,7 @@ class Client implements Recommender {
   private nextId = 1;
   /** Generative models answer after the others, in their own message: by `${request id}:${model}`. */
   private readonly generated = new Map<string, { resolve: (r: ModelRecommendations) => void; reject: (e: Error) => void }>();
-  private readonly pending = new Map<number, { resolve: (r: { results: ModelRecommendations[]; backend: BackendName }) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<() => void>();
   private catalogWaiters: (() => void)[] = [];
   private disposed = false;
@@ -81,7 +88,7 @@ class Client implements Recommender {
           case 'results': {
             const p = this.pending.get(msg.id);
             this.pending.delete(msg.id);
-            p?.resolve({ results: msg.results, backend: msg.backend });
+            p?.resolve({ results: msg.results, backend: msg.backend, ...(msg.candidates ? { candidates: msg.candidates } : {}) });
             break;
           }
           case 'generated': {
@@ -192,13 +199,13 @@ class Client implements Recommender {
     });
   }
 
-  private score(session: number[], k: number, generative?: string): Promise<{ results: ModelRecommendations[]; backend: BackendName }> {
+  private score(session: number[], k: number, generative?: string): Promise<Reply> {
     const id = this.nextId++;
     const msg: ToWorker = { type: 'recommend', id, session, k };
     const generated = generative
       ? new Promise<ModelRecommendations>((resolve, reject) => this.generated.set(`${id}:${generative}`, { resolve, reject }))
       : null;
-    const reply = new Promise<{ results: ModelRecommendations[]; backend: BackendName }>((resolve, reject) => {
+    const reply = new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage(msg);
     });
@@ -249,7 +256,9 @@ class Client implements Recommender {
         ...(explain && b >= 0 ? { because: { id: this.ids[b], title: this.titles[b] } } : {}),
       };
     });
-    return { items, model, backend: reply.backend, latencyMs: performance.now() - t0, ignored };
+    const c = reply.candidates;
+    const candidates = c ? { candidates: { source: c.source, n: c.n, ms: c.ms, reranked: result.among !== undefined, ...(c.error ? { error: c.error } : {}) } } : {};
+    return { items, model, backend: reply.backend, latencyMs: performance.now() - t0, ignored, ...candidates };
   }
 
   private embed(title: string): Promise<Float32Array> {

@@ -1,6 +1,6 @@
-import type { BackendChoice, BackendName } from '../app/engine/messages.js';
+import type { BackendChoice, BackendName, CandidatesEndpoint } from '../app/engine/messages.js';
 
-export type { BackendChoice, BackendName };
+export type { BackendChoice, BackendName, CandidatesEndpoint };
 
 /** An item id as in the dataset's catalog (`item_id` of items.csv). */
 export type ItemId = number;
@@ -18,6 +18,14 @@ export interface RecommenderOptions {
    * the one request outside `baseUrl`, made only on the first `addItem`.
    */
   readonly localEmbeddings?: boolean;
+  /**
+   * A vector index outside the browser for catalogs too big to score here (`npm run cli --
+   * serve`, LanceDB): every session's embedding is sent to `endpoint` (the one other place
+   * the library then talks to), which returns the `n` nearest items; LLMSeqSim and the
+   * trained sequential models re-rank those on the device, the other models score the catalog
+   * as usual. If the request fails, every model scores the catalog and the result says why.
+   */
+  readonly candidates?: CandidatesEndpoint;
 }
 
 export interface RecommendOptions {
@@ -45,6 +53,19 @@ export interface Recommendations {
   readonly latencyMs: number;
   /** Session ids that are not in the catalog (left out of the session). */
   readonly ignored: ItemId[];
+  /** With a candidates endpoint: what it proposed for this session, and whether this model re-ranked it. */
+  readonly candidates?: {
+    /** The endpoint's origin. */
+    readonly source: string;
+    /** Candidates received (0 if the request failed). */
+    readonly n: number;
+    /** The request's time (ms). */
+    readonly ms: number;
+    /** This model scored only the candidates (false: it scored the whole catalog). */
+    readonly reranked: boolean;
+    /** Why the request failed (the model then scored the whole catalog). */
+    readonly error?: string;
+  };
 }
 
 export interface ModelInfo {

@@ -3,6 +3,8 @@ import type { EvalCases } from '../core/dataset/types.js';
 import type { RecLists } from '../core/metrics/metrics.js';
 import { topKInto } from '../core/vectors/topk.js';
 import type { Ranked, Recommender } from '../recommenders/types.js';
+import { topAmong } from '../recommenders/candidates.js';
+import { seqCandidateScorer } from './candidates.js';
 import type { SeqModel } from './model.js';
 
 /**
@@ -13,6 +15,7 @@ import type { SeqModel } from './model.js';
 export function seqRecommender(model: SeqModel, name: string, config: object): Recommender {
   model.freeze();
   const n = model.config.nItems;
+  const scoreAmong = seqCandidateScorer(model);
   const known = (s: Int32Array): Int32Array => (s.every((i) => i >= 0 && i < n) ? s : s.filter((i) => i >= 0 && i < n));
 
   function select(row: Float32Array, prompt: ArrayLike<number>, k: number, out: Int32Array, scores: Float32Array | null, offset: number): void {
@@ -111,6 +114,14 @@ export function seqRecommender(model: SeqModel, name: string, config: object): R
       }
       const gpu = getBackend() === 'webgl' || getBackend() === 'webgpu';
       return explain && !gpu ? { items, scores, because: await explainBy(session, items, false) } : { items, scores };
+    },
+    /** Scores only the candidates' rows (src/neural/candidates.ts), explained as recommendAsync is. */
+    async recommendAmong(all: Int32Array, candidates: Int32Array, k: number, explain = false): Promise<Ranked> {
+      const session = known(all);
+      if (session.length === 0) return { items: new Int32Array(k).fill(-1), scores: new Float32Array(k).fill(-Infinity) };
+      const r = topAmong(candidates, await scoreAmong(session, candidates), session, k);
+      const gpu = getBackend() === 'webgl' || getBackend() === 'webgpu';
+      return explain && !gpu ? { ...r, because: await explainBy(session, r.items, false) } : r;
     },
     recommendBatch(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists {
       const total = cases.targets.length;

@@ -84,11 +84,16 @@ export async function rerankCandidates(
   const got = await source.candidates(sessionEmbedding, opts.n ?? 200);
   const cands = Int32Array.from(got.items);
   const scores = opts.scorer ? await opts.scorer(session, cands) : Float32Array.from(got.scores);
-  if (scores.length !== cands.length) throw new RangeError(`scorer returned ${scores.length} scores for ${cands.length} candidates`);
-  const inSession = new Set(session);
-  const masked = Float32Array.from(scores, (s, i) => (inSession.has(cands[i]) ? -Infinity : s));
+  return topAmong(cands, scores, session, k);
+}
+
+/** The k best candidates by their scores (one per candidate), session items left out; -1 pads. */
+export function topAmong(candidates: Int32Array, scores: Float32Array, session: ArrayLike<number>, k: number): Ranked {
+  if (scores.length !== candidates.length) throw new RangeError(`${scores.length} scores for ${candidates.length} candidates`);
+  const inSession = new Set(Array.from(session));
+  const masked = Float32Array.from(scores, (s, i) => (inSession.has(candidates[i]) ? -Infinity : s));
   const pos = new Int32Array(k);
   const best = new Float32Array(k);
   topKInto(masked, k, pos, best);
-  return { items: Int32Array.from(pos, (p) => (p < 0 ? -1 : cands[p])), scores: best };
+  return { items: Int32Array.from(pos, (p) => (p < 0 ? -1 : candidates[p])), scores: best };
 }

@@ -6,6 +6,7 @@ import { DECAYS, decayWeights } from '../core/session/decay.js';
 import { type DenseMatrix, jsDotKernel, normalizeRows, rowNorms } from '../core/vectors/matrix.js';
 import { reduceDims } from '../core/vectors/reduce.js';
 import { topKInto } from '../core/vectors/topk.js';
+import { topAmong } from './candidates.js';
 import type { Ranked, Recommender, TrainingData } from './types.js';
 
 /**
@@ -69,17 +70,21 @@ export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSE
     aggregateSession(session, config.aggregation, config.decay, reduced, out);
   }
 
-  /** Turns raw dot products of query q into the configured similarity, in place. */
-  function finishScores(q: Float32Array, qOffset: number, row: Float32Array): void {
+  /**
+   * Turns raw dot products of query q into the configured similarity, in place: `row[i]` is
+   * item i's, or item `rowItems[i]`'s when only some items were scored.
+   */
+  function finishScores(q: Float32Array, qOffset: number, row: Float32Array, rowItems?: Int32Array): void {
+    const m = row.length;
     if (config.similarity === 'cosine') {
       let s = 0;
       for (let c = 0; c < d; c++) s += q[qOffset + c] * q[qOffset + c];
       const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-      for (let i = 0; i < n; i++) row[i] *= inv;
+      for (let i = 0; i < m; i++) row[i] *= inv;
     } else if (config.similarity === 'euclidean') {
       let s = 0;
       for (let c = 0; c < d; c++) s += q[qOffset + c] * q[qOffset + c];
-      for (let i = 0; i < n; i++) row[i] = 1 / (1 + Math.sqrt(Math.max(0, s + norms2[i] - 2 * row[i])));
+      for (let i = 0; i < m; i++) row[i] = 1 / (1 + Math.sqrt(Math.max(0, s + norms2[rowItems ? rowItems[i] : i] - 2 * row[i])));
     }
   }
 
@@ -112,6 +117,23 @@ export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSE
     const row = new Float32Array(n);
     await kernel.dotAsync(q, 1, row);
     return select(session, q, row, k, explainIt);
+  }
+
+  /** Scores only the candidates' rows (a few hundred dot products: plain JS, no backend call). */
+  async function recommendAmong(session: Int32Array, candidates: Int32Array, k: number, explainIt = false): Promise<Ranked> {
+    if (session.length === 0) return emptyRanked(k);
+    const q = new Float32Array(d);
+    sessionEmbedding(session, q);
+    const known = candidates.filter((c) => c >= 0 && c < n);
+    const row = new Float32Array(known.length);
+    known.forEach((c, i) => {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += scored.data[c * d + j] * q[j];
+      row[i] = dot;
+    });
+    finishScores(q, 0, row, known);
+    const r = topAmong(known, row, config.filterPromptItems ? session : [], k);
+    return explainIt ? { ...r, because: explain(session, r.items) } : r;
   }
 
   let unitVectors: DenseMatrix | null = null;
@@ -177,6 +199,7 @@ export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSE
     sessionEmbedding,
     recommend,
     recommendAsync,
+    recommendAmong,
     recommendBatch,
     dispose: () => kernel.dispose(),
   };

@@ -40,6 +40,11 @@ export interface Recommender {
    * Generative models stop early (with what they finished) once `signal.aborted` is true.
    */
   recommendAsync?(session: Int32Array, k: number, explain?: boolean, signal?: { readonly aborted: boolean }): Promise<Ranked>;
+  /**
+   * Top-k among given candidates only (dense indices, e.g. from a vector index outside the
+   * browser: src/recommenders/candidates.ts), scoring just their rows; never the session's items.
+   */
+  recommendAmong?(session: Int32Array, candidates: Int32Array, k: number, explain?: boolean): Promise<Ranked>;
   /** Optional faster path for many sessions at once. */
   recommendBatch?(cases: EvalCases, k: number, onProgress?: (done: number) => void): RecLists;
   /** The batch path of models that only work asynchronously (generative models: `recommend` throws). */

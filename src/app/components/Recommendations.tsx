@@ -1,5 +1,5 @@
 import type { Actual } from '../App.js';
-import type { ModelRecommendations, ModelStatus } from '../engine/messages.js';
+import type { CandidatesReport, ModelRecommendations, ModelStatus } from '../engine/messages.js';
 import { GeneratedNames } from './GeneratedNames.js';
 
 export function Recommendations(props: {
@@ -13,11 +13,18 @@ export function Recommendations(props: {
   generationErrors?: Readonly<Record<string, string | undefined>>;
   /** The OpenAI-compatible endpoint the generative model may ask instead (configured at build time), and its switch. */
   remote?: { endpoint: string; model: string; on: boolean; set: (on: boolean) => void };
+  /** How the session's candidates were fetched from the configured vector index (VITE_CANDIDATES_ENDPOINT). */
+  candidates?: CandidatesReport | null;
 }) {
-  const { titles, models, results, session, actual, onAdd, generationErrors = {}, remote } = props;
+  const { titles, models, results, session, actual, onAdd, generationErrors = {}, remote, candidates } = props;
   const byModel = new Map((results ?? []).map((r) => [r.model, r]));
   return (
     <section className="models" aria-label="Recommendations">
+      {candidates?.error && (
+        <p className="warning" data-testid="candidates-error">
+          The candidates from {candidates.source} could not be fetched ({candidates.error}): every model scored the whole catalog.
+        </p>
+      )}
       {models.map((m) => {
         const r = byModel.get(m.name);
         return (
@@ -62,6 +69,11 @@ export function Recommendations(props: {
             {m.generative && generationErrors[m.name] && (
               <p className="unavailable" data-testid="generation-error">
                 Generation failed: {generationErrors[m.name]}
+              </p>
+            )}
+            {m.available && r?.among && (
+              <p className="muted" data-testid="candidates-note">
+                Re-ranked {r.among.n} candidates that the vector index at {r.among.source} found for your session (its embedding was sent there).
               </p>
             )}
             {m.available && session.length > 0 && r?.generated && <GeneratedNames generated={r.generated} titles={titles} />}

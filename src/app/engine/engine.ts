@@ -7,8 +7,17 @@ import { CATALOGUE, type ModelEntry, resolveConfig } from '../../recommenders/ca
 import { completionName, itemName, recsysPrompt } from '../../core/prompt/format.js';
 import { buildNameIndex, mapGeneratedNames, type NameIndex } from '../../core/prompt/mapping.js';
 import { OpenAiLlm, PAPER_PARAMS } from '../../llm/openai-llm.js';
+import { LlmSeqSimConfig } from '../../recommenders/llmseqsim.js';
 import type { Ranked, Recommender } from '../../recommenders/types.js';
+import { aggregateSession } from '../../core/session/aggregate.js';
 import type { ArtifactProblem, ModelRecommendations, ModelStatus, RemoteLlm } from './messages.js';
+
+/** Items a vector index proposed for a session (dense indices), and where they came from. */
+export interface Candidates {
+  readonly items: Int32Array;
+  /** The index's origin (shown next to the models that re-ranked them). */
+  readonly source: string;
+}
 
 const NO_SESSIONS: SessionSet = { ids: new Int32Array(0), offsets: Int32Array.of(0), items: new Int32Array(0), times: new Float64Array(0) };
 
@@ -200,18 +209,60 @@ export class Engine {
   /**
    * Every available model's top-k for the session, with the time each took. Generative models
    * (seconds per session) are not among them: they answer through `generate`, after these.
+   * With `among` (candidates from a vector index outside the browser), the models that can
+   * re-rank given items (LLMSeqSim, the trained sequential models) score only those; the
+   * others score the catalog as always.
    */
-  async recommend(session: Int32Array, k: number): Promise<ModelRecommendations[]> {
+  async recommend(session: Int32Array, k: number, among?: Candidates): Promise<ModelRecommendations[]> {
     const out: ModelRecommendations[] = [];
     for (const m of this.shown()) {
       const model = this.models.get(m.name);
       if (!model || m.family === 'generative') continue;
       const t0 = performance.now();
+      if (among && model.recommendAmong) {
+        const r = await model.recommendAmong(session, among.items, k, true);
+        out.push({ ...toMessage(m.name, r, performance.now() - t0), among: { source: among.source, n: among.items.length } });
+        continue;
+      }
       const r = model.recommendAsync ? await model.recommendAsync(session, k, true) : model.recommend(session, k, true);
       out.push(toMessage(m.name, r, performance.now() - t0));
     }
     return out;
   }
+
+  /**
+   * The query for a vector index of this catalog's item vectors: the session's embedding as
+   * LLMSeqSim aggregates it (its configured aggregation and decay, over the unreduced vectors,
+   * which is what `cli index` stores). Null when there are no item vectors or no session.
+   */
+  candidateQuery(session: Int32Array): Float32Array | null {
+    const e = this.artifacts.embeddings?.vectors;
+    const entry = CATALOGUE.find((m) => m.name === 'llmseqsim');
+    if (!e || !entry || session.length === 0) return null;
+    const config = LlmSeqSimConfig.parse(this.configFor(entry).config);
+    const q = new Float32Array(e.cols);
+    aggregateSession(session.filter((i) => i >= 0 && i < e.rows), config.aggregation, config.decay, e, q);
+    return q;
+  }
+
+  /**
+   * The catalog rows of an index's answer, by the dataset item ids it returns (not its row
+   * numbers, which a stale index could have from another catalog): ids not in this catalog are
+   * dropped, and so are repeats.
+   */
+  candidateRows(ids: readonly number[]): Int32Array {
+    this.rowOfId ??= new Map(Array.from(this.artifacts.ids, (id, i) => [id, i]));
+    const seen = new Set<number>();
+    const rows: number[] = [];
+    for (const id of ids) {
+      const r = this.rowOfId.get(id);
+      if (r === undefined || seen.has(r)) continue;
+      seen.add(r);
+      rows.push(r);
+    }
+    return Int32Array.from(rows);
+  }
+  private rowOfId: Map<number, number> | null = null;
 
   /** The built generative models, in the catalogue's order. */
   generativeModels(): string[] {

@@ -47,6 +47,8 @@ export interface ModelRecommendations {
   /** Session item (dense index) each recommendation is explained by, or -1. */
   readonly because: number[];
   readonly ms: number;
+  /** Re-ranked candidates from a vector index outside the browser (not the whole catalog): its origin and how many. */
+  readonly among?: { readonly source: string; readonly n: number };
   /** Generative models answered by an OpenAI-compatible endpoint: its origin (the session went there). */
   readonly remote?: string;
   /** Generative models: what the model wrote and the item each name became, in list order. */
@@ -61,8 +63,37 @@ export interface RemoteLlm {
   readonly apiKey?: string;
 }
 
+/**
+ * A vector index outside the browser (`npm run cli -- serve`, LanceDB) that proposes candidates
+ * for each session; the models that can re-rank given items score only those.
+ */
+export interface CandidatesEndpoint {
+  /** Base URL of the endpoint, e.g. http://127.0.0.1:4300 (POST <endpoint>/v1/candidates). */
+  readonly endpoint: string;
+  /** Candidates per session (default 200). */
+  readonly n?: number;
+  /** Per request (default 5 s); on a timeout or error the models score the whole catalog. */
+  readonly timeoutMs?: number;
+}
+
+/** How a session's candidates were fetched, when an endpoint is configured. */
+export interface CandidatesReport {
+  readonly source: string;
+  /** Candidates received (0 when the request failed). */
+  readonly n: number;
+  readonly ms: number;
+  /** Why the request failed: the models then scored the whole catalog. */
+  readonly error?: string;
+}
+
 export type ToWorker =
-  | { readonly type: 'init'; readonly baseUrl: string; readonly backend: BackendChoice; readonly downloadTimeoutMs?: number }
+  | {
+      readonly type: 'init';
+      readonly baseUrl: string;
+      readonly backend: BackendChoice;
+      readonly downloadTimeoutMs?: number;
+      readonly candidates?: CandidatesEndpoint;
+    }
   /** `remote`: the generative model asks this OpenAI-compatible endpoint instead of generating on the device. */
   | { readonly type: 'recommend'; readonly id: number; readonly session: number[]; readonly k: number; readonly remote?: RemoteLlm }
   | { readonly type: 'setBackend'; readonly backend: BackendChoice }
@@ -116,7 +147,13 @@ export interface ReadyPayload {
 export type FromWorker =
   | { readonly type: 'progress'; readonly message: string }
   | ({ readonly type: 'ready' } & ReadyPayload)
-  | { readonly type: 'results'; readonly id: number; readonly results: ModelRecommendations[]; readonly backend: BackendName }
+  | {
+      readonly type: 'results';
+      readonly id: number;
+      readonly results: ModelRecommendations[];
+      readonly backend: BackendName;
+      readonly candidates?: CandidatesReport;
+    }
   /** A generative model's recommendations for request `id`, after the others (or why it failed). */
   | { readonly type: 'generated'; readonly id: number; readonly model: string; readonly result: ModelRecommendations | null; readonly error?: string }
   /** Model statuses changed (backend switch, models fitted); `problems`: files that failed to load meanwhile. */

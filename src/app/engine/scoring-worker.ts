@@ -18,8 +18,9 @@ import { type DenseMatrix, denseMatrix, jsDotKernel } from '../../core/vectors/m
 import { CATALOGUE } from '../../recommenders/catalogue.js';
 import { tfjsDotKernel } from '../../tfjs/dot-kernel.js';
 import { destroyDevice, deviceLost, selectBackend } from './backend.js';
-import { Engine } from './engine.js';
-import type { BackendChoice, BackendInfo, BackendName, FromWorker, RemoteLlm, StartupTimings, ToWorker } from './messages.js';
+import { type CandidateSource, httpCandidateSource } from '../../recommenders/candidates.js';
+import { type Candidates, Engine } from './engine.js';
+import type { BackendChoice, BackendInfo, BackendName, CandidatesReport, FromWorker, RemoteLlm, StartupTimings, ToWorker } from './messages.js';
 
 /**
  * The scoring worker: it owns the artifacts, the built models and the tfjs backend, so the page
@@ -88,6 +89,8 @@ export class ScoringWorker {
   private backendUp: Promise<void> = Promise.resolve();
   /** Where the start-up time went (the first load only). */
   private startup: StartupTimings | undefined;
+  /** A vector index outside the browser proposing each session's candidates, if configured. */
+  private candidates: { source: CandidateSource; origin: string; n: number } | null = null;
 
   /** Messages received and not handled yet: background work waits while there are any. */
   private waiting = 0;
@@ -307,11 +310,34 @@ export class ScoringWorker {
     this.generation = { signal, done };
   }
 
+  /**
+   * The session's candidates from the configured vector index (none configured, or an empty
+   * session: none). A failed request is reported with the results, which then cover the catalog.
+   */
+  private async fetchCandidates(engine: Engine, session: Int32Array): Promise<{ among?: Candidates; report?: CandidatesReport }> {
+    const c = this.candidates;
+    const query = c ? engine.candidateQuery(session) : null;
+    if (!c || !query) return {};
+    const t0 = performance.now();
+    try {
+      const got = await c.source.candidates(query, c.n);
+      const items = engine.candidateRows(got.ids);
+      return { among: { items, source: c.origin }, report: { source: c.origin, n: items.length, ms: performance.now() - t0 } };
+    } catch (e) {
+      return { report: { source: c.origin, n: 0, ms: performance.now() - t0, error: e instanceof Error ? e.message : String(e) } };
+    }
+  }
+
   async handle(msg: ToWorker): Promise<void> {
     if (msg.type !== 'recommend' && msg.type !== 'nearest') await this.stopGeneration();
     switch (msg.type) {
       case 'init': {
         this.requested = msg.backend;
+        if (msg.candidates) {
+          const { n = 200, timeoutMs = 5000 } = msg.candidates;
+          const endpoint = new URL(msg.candidates.endpoint, scope.location.href); // a path: this origin (behind a proxy)
+          this.candidates = { source: httpCandidateSource(endpoint.href, { timeoutMs }), origin: endpoint.origin, n };
+        }
         const { read, stamps, t0 } = this.early ?? startDownloads(msg.baseUrl, msg.downloadTimeoutMs);
         // Files download while the compute backend starts.
         post({ type: 'progress', message: 'Loading the artifacts and starting the compute backend' });
@@ -397,14 +423,19 @@ export class ScoringWorker {
         // backend with this session's scoring (it starts again for this session afterwards).
         if (this.generation) this.generation.signal.aborted = true;
         const session = Int32Array.from(msg.session);
+        const { among, report } = await this.fetchCandidates(engine, session);
+        const answer = async (): Promise<void> => {
+          const results = await engine.recommend(session, msg.k, among);
+          post({ type: 'results', id: msg.id, results, backend: this.backend!.name, ...(report ? { candidates: report } : {}) });
+        };
         try {
-          post({ type: 'results', id: msg.id, results: await engine.recommend(session, msg.k), backend: this.backend.name });
+          await answer();
         } catch (e) {
           // A backend that breaks mid-session: mark it failed, fall back, and score again.
           this.failed.add(this.backend.name);
           await this.useBackend(this.requested, [`${this.backend.name} failed while scoring (${(e as Error).message}); fell back`]);
           this.announce();
-          post({ type: 'results', id: msg.id, results: await engine.recommend(session, msg.k), backend: this.backend.name });
+          await answer();
         }
         if (this.restPending) this.buildRest(engine);
         this.startGeneration(engine, session, msg.id, msg.k, msg.remote);

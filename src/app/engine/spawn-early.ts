@@ -1,3 +1,4 @@
+import { CANDIDATES_ENDPOINT } from '../candidates-endpoint.js';
 import { downloadTimeoutMs } from '../storage.js';
 import { recordWorkerSpawned } from '../test-hooks.js';
 import type { BackendChoice, FromWorker, ToWorker } from './messages.js';
@@ -13,7 +14,7 @@ let early: { worker: Worker; key: string; buffered: FromWorker[] } | null = null
 export function spawnEngine(baseUrl: string, backend: BackendChoice): Worker {
   recordWorkerSpawned();
   const w = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
-  const init: ToWorker = { type: 'init', baseUrl, backend, downloadTimeoutMs: downloadTimeoutMs() };
+  const init: ToWorker = { type: 'init', baseUrl, backend, downloadTimeoutMs: downloadTimeoutMs(), ...(CANDIDATES_ENDPOINT ? { candidates: CANDIDATES_ENDPOINT } : {}) };
   w.postMessage(init);
   return w;
 }

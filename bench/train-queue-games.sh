@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The sequential models on Amazon Video Games (issue #13), one at a time, each resumable:
+#   nohup bench/train-queue-games.sh > .cache/train-queue-games/queue.log 2>&1 &
+# As bench/train-queue.sh (checkpoints under .cache/train/games/<name>/, --resume, <name>.done
+# markers), with its own folder and lock so it can run beside the Beauty queue. The epoch budget
+# (--epochs) is a cap a later run may raise: a checkpoint resumes under a larger cap.
+set -u
+cd "$(dirname "$0")/.."
+Q=.cache/train-queue-games
+mkdir -p "$Q"
+exec 9>"$Q/lock"
+flock -n 9 || { echo "another games train-queue is running"; exit 1; }
+
+DATASET=games
+. bench/train-queue-lib.sh
+
+run llm2sasrec --model llm2sasrec --epochs "${GAMES_EPOCHS:-6}"
+run sasrec --model sasrec --epochs "${GAMES_EPOCHS:-6}"
+run llm2gru4rec --model llm2gru4rec --epochs "${GAMES_EPOCHS:-6}"
+run gru4rec --model gru4rec --epochs "${GAMES_EPOCHS:-6}"
+echo "$(date -u +%FT%TZ) queue finished"
