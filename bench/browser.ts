@@ -59,6 +59,10 @@ interface FirstLoad {
   pageMs: number;
   /** Worker spawned -> ready (everything below happens in there). */
   workerMs: number;
+  /** Worker start -> its scoring code (tfjs, the models) loaded; the artifacts load meanwhile. */
+  codeMs: number;
+  /** Worker start -> the first artifacts downloaded, verified and decoded. */
+  loadedMs: number;
   downloadWallMs: number;
   verifyMs: number;
   decodeMs: number;
@@ -79,14 +83,17 @@ async function measureLoad(page: import('@playwright/test').Page, kind: FirstLoa
   counter.bytes = 0;
   if (kind === 'cold') await page.goto(`http://127.0.0.1:${PORT}/?backend=wasm`);
   else await page.reload();
-  await page.waitForFunction(() => (window.__llmseqrecTimings?.length ?? 0) > 0 && window.__llmseqrecStartup?.worker !== undefined, null, { timeout: 120_000 });
-  const r = await page.evaluate(() => ({ first: window.__llmseqrecTimings![0].at, s: window.__llmseqrecStartup! }));
+  // The first recommendations rendered for the stored (non-empty) session.
+  await page.waitForFunction(() => (window.__llmseqrecTimings ?? []).some((t) => t.sessionLength > 0) && window.__llmseqrecStartup?.worker !== undefined, null, { timeout: 120_000 });
+  const r = await page.evaluate(() => ({ first: (window.__llmseqrecTimings ?? []).find((t) => t.sessionLength > 0)!.at, s: window.__llmseqrecStartup! }));
   const w = r.s.worker!;
   return {
     kind,
     firstRecMs: r.first,
     pageMs: r.s.spawnedAt,
     workerMs: (r.s.readyAt ?? 0) - r.s.spawnedAt,
+    codeMs: w.codeMs,
+    loadedMs: w.loadedMs,
     downloadWallMs: w.downloadWallMs,
     verifyMs: w.verifyMs,
     decodeMs: w.decodeMs,
@@ -205,10 +212,10 @@ try {
 
 const median = (xs: number[]) => q(xs, 0.5);
 if (LOADS > 0) console.log(`First recommendation for a stored session on WASM, ${LOADS} cold loads (fresh profile) and ${LOADS} repeat visits (reload); medians, ms since navigation start`);
-const FIRST_COLS = ['firstRecMs', 'pageMs', 'workerMs', 'downloadWallMs', 'verifyMs', 'decodeMs', 'backendMs', 'indexMs', 'warmUpMs', 'firstScoreMs'] as const;
+const FIRST_COLS = ['firstRecMs', 'pageMs', 'workerMs', 'codeMs', 'loadedMs', 'downloadWallMs', 'verifyMs', 'decodeMs', 'backendMs', 'indexMs', 'warmUpMs', 'firstScoreMs'] as const;
 if (LOADS > 0) console.log(
   formatTable(
-    ['load', 'first rec', 'page start', 'worker', '- download (wall)', '- verify (sum)', '- decode (sum)', '- backend start', '- index', '- warm-up', 'ready -> shown', 'network MB'],
+    ['load', 'first rec', 'page start', 'worker', '- code loaded', '- artifacts loaded', '- download (wall)', '- verify (sum)', '- decode (sum)', '- backend start', '- index', '- warm-up', 'ready -> shown', 'network MB'],
     (['cold', 'repeat'] as const).map((kind) => {
       const xs = firstLoads.filter((f) => f.kind === kind);
       return [kind, ...FIRST_COLS.map((c) => fmt(median(xs.map((f) => f[c])), 0)), fmt(median(xs.map((f) => f.networkBytes)) / 1e6, 2)];

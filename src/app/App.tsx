@@ -41,8 +41,11 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
   const [session, setSession] = useState<number[]>([]);
   const [actual, setActual] = useState<Actual | null>(null);
   const sentAt = useRef(0);
+  const sentLength = useRef(0);
   /** Whether the stored session has been restored once (see the catalog effect). */
   const restoredOnce = useRef(false);
+  /** A stored session is being restored: the render before it holds the old session (not scored). */
+  const restoring = useRef(false);
   const ready = state.ready;
   // Stored state that was dropped or repaired on load: shown, never silent.
   const [storageNotes, setStorageNotes] = useState<string[]>(takeStorageNotes);
@@ -73,6 +76,9 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
     // kept (after it); a catalog switch replaces the session (its indices mean other items).
     const first = restoredOnce.current === false;
     restoredOnce.current = true;
+    // The scoring effect below runs in this same commit with the session before the restore:
+    // it waits for the restored one (one request, not an empty one and then the stored one).
+    restoring.current = stored.length > 0;
     setSession((s) => (first ? [...stored, ...s.filter((i) => !stored.includes(i))] : stored));
     setActual(null);
     const dropped = takeStorageNotes();
@@ -84,8 +90,13 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
   // Score on every change; persist the session.
   useEffect(() => {
     if (!ready) return;
+    if (restoring.current) {
+      restoring.current = false;
+      return;
+    }
     if (catalogKey) saveSession(catalogKey, session.map(idOf).filter((id): id is string | number => id !== undefined));
     sentAt.current = performance.now();
+    sentLength.current = session.length;
     recommend(session, K, useRemote && REMOTE_LLM ? REMOTE_LLM : undefined);
   }, [session, ready, recommend, catalogKey, idOf, state.backend, state.models, useRemote]);
 
@@ -93,7 +104,7 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
     if (!state.results) return;
     const perModel: Record<string, number> = {};
     for (const r of state.results) if (!r.generated) perModel[r.model] = r.ms;
-    recordTiming(performance.now() - sentAt.current, perModel, state.backend?.name ?? '');
+    recordTiming(performance.now() - sentAt.current, perModel, state.backend?.name ?? '', sentLength.current);
     // Keyed on the 'results' messages only: a generative model's later answer is not a new timing.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.resultsSeq]);

@@ -8,7 +8,7 @@ import type { StartupTimings } from './engine/messages.js';
 declare global {
   interface Window {
     /** Timings of each session change, session sent -> recommendations rendered (for `npm run bench`). */
-    __llmseqrecTimings?: { renderedMs: number; perModel: Record<string, number>; backend: string; at: number }[];
+    __llmseqrecTimings?: { renderedMs: number; perModel: Record<string, number>; backend: string; at: number; sessionLength: number }[];
     /** For `npm run bench` and e2e: load test case c (its prompt) as the session; lose the WebGPU device. */
     __llmseqrec?: { testCases: number; loadTestCase(c: number): void; loseDevice(): void };
     /** The last local catalog embedding (vectors kept only if __llmseqrecKeepVectors). */
@@ -28,8 +28,8 @@ export function recordOfflineCache(files: number, cached: number): void {
   window.__llmseqrecOffline = { files, cached };
 }
 
-export function recordTiming(renderedMs: number, perModel: Record<string, number>, backend: string): void {
-  (window.__llmseqrecTimings ??= []).push({ renderedMs, perModel, backend, at: performance.now() });
+export function recordTiming(renderedMs: number, perModel: Record<string, number>, backend: string, sessionLength: number): void {
+  (window.__llmseqrecTimings ??= []).push({ renderedMs, perModel, backend, at: performance.now(), sessionLength });
 }
 
 export function exposeTestCases(hooks: NonNullable<Window['__llmseqrec']>): void {

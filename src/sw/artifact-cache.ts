@@ -10,6 +10,9 @@ import { type Manifest, parseManifest, sha256Hex } from '../core/artifacts/manif
  *   download is passed through uncached so the app names it).
  */
 
+/** The Cache Storage cache of the artifacts (the service worker fills it; the scoring worker reads it too). */
+export const ARTIFACTS_CACHE = 'llmseqrec-artifacts';
+
 /** Every file a manifest lists, relative to the dataset folder, with its sha256. */
 export function manifestFiles(m: Manifest): Map<string, string> {
   const files = new Map<string, string>();

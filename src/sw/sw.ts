@@ -11,12 +11,12 @@ import type { WorkboxPlugin } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst } from 'workbox-strategies';
-import { bytesMatch, keyedUrl, keyHash, manifestFiles, readManifest, splitArtifactUrl } from './artifact-cache.js';
+import { ARTIFACTS_CACHE, bytesMatch, keyedUrl, keyHash, manifestFiles, readManifest, splitArtifactUrl } from './artifact-cache.js';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 
 const MANIFESTS = 'llmseqrec-manifests';
-const ARTIFACTS = 'llmseqrec-artifacts';
+const ARTIFACTS = ARTIFACTS_CACHE;
 /** Files under models/ that no manifest lists (the embedding model's folder): network first, cache for offline. */
 const FILES = 'llmseqrec-files';
 

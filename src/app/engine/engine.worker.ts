@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { type EarlyLoad, startDownloads } from './early-load.js';
-import type { ToWorker } from './messages.js';
+import type { FromWorker, ToWorker } from './messages.js';
 import type { ScoringWorker } from './scoring-worker.js';
 
 /**
@@ -15,7 +15,9 @@ let early: EarlyLoad | null = null;
 
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
-  if (msg.type === 'init' && !early && !worker) early = startDownloads(msg.baseUrl, msg.downloadTimeoutMs);
+  if (msg.type === 'init' && !early && !worker) {
+    early = startDownloads(msg.baseUrl, msg.downloadTimeoutMs, (message) => scope.postMessage({ type: 'progress', message } satisfies FromWorker));
+  }
   if (worker) worker.receive(msg);
   else pending.push(msg);
 };

@@ -114,6 +114,8 @@ export type ToWorker =
 export interface StartupTimings extends LoadBreakdown {
   /** Starting the tfjs backend (in parallel with the downloads). */
   readonly backendMs: number;
+  /** Until the scoring code (tfjs, the models) had loaded; the artifacts load meanwhile. */
+  readonly codeMs: number;
   /** Until every first-needed artifact was downloaded, verified and decoded. */
   readonly loadedMs: number;
   /** Building the first models (fitting, indexes). */

@@ -6,7 +6,6 @@ import {
   type ArtifactProblem,
   type ArtifactReader,
   loadAllTrained,
-  loadArtifacts,
   type LoadedArtifacts,
   loadItemEmbeddings,
   problemOf,
@@ -338,7 +337,8 @@ export class ScoringWorker {
           const endpoint = new URL(msg.candidates.endpoint, scope.location.href); // a path: this origin (behind a proxy)
           this.candidates = { source: httpCandidateSource(endpoint.href, { timeoutMs }), origin: endpoint.origin, n };
         }
-        const { read, stamps, t0 } = this.early ?? startDownloads(msg.baseUrl, msg.downloadTimeoutMs);
+        const tCode = performance.now(); // the scoring code has loaded (this module runs)
+        const { read, stamps, t0, artifacts: loading } = this.early ?? startDownloads(msg.baseUrl, msg.downloadTimeoutMs, (message) => post({ type: 'progress', message }));
         // Files download while the compute backend starts.
         post({ type: 'progress', message: 'Loading the artifacts and starting the compute backend' });
         // The first answer does not wait for tfjs (its backend takes ~0.3-0.6 s to start): if the
@@ -355,7 +355,7 @@ export class ScoringWorker {
           () => {},
           () => {},
         );
-        const artifacts = await loadArtifacts(read, (m) => post({ type: 'progress', message: m }));
+        const artifacts = await loading;
         const loaded = loadBreakdown(stamps, t0);
         const tLoaded = performance.now();
         post({ type: 'progress', message: 'Indexing the models' });
@@ -383,7 +383,7 @@ export class ScoringWorker {
         this.restPending = true;
         await this.engine.warmUp();
         const tWarm = performance.now();
-        this.startup = { ...loaded, backendMs, loadedMs: tLoaded - t0, indexMs: tIndexed - tLoaded, warmUpMs: tWarm - tIndexed };
+        this.startup = { ...loaded, backendMs, codeMs: Math.max(0, tCode - t0), loadedMs: tLoaded - t0, indexMs: tIndexed - tLoaded, warmUpMs: tWarm - tIndexed };
         this.postCatalog('ready', artifacts, performance.now() - t0);
         return;
       }
