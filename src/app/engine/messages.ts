@@ -114,7 +114,9 @@ export type ToWorker =
 export interface StartupTimings extends LoadBreakdown {
   /** Starting the tfjs backend (in parallel with the downloads). */
   readonly backendMs: number;
-  /** Until the scoring code (tfjs, the models) had loaded; the artifacts load meanwhile. */
+  /** When loading started, from the worker's own start (its script's download and evaluation). */
+  readonly startMs: number;
+  /** Until the scoring code (tfjs, the models) had loaded (negative: before loading started); the artifacts load meanwhile. */
   readonly codeMs: number;
   /** Until every first-needed artifact was downloaded, verified and decoded. */
   readonly loadedMs: number;

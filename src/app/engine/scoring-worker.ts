@@ -383,7 +383,7 @@ export class ScoringWorker {
         this.restPending = true;
         await this.engine.warmUp();
         const tWarm = performance.now();
-        this.startup = { ...loaded, backendMs, codeMs: Math.max(0, tCode - t0), loadedMs: tLoaded - t0, indexMs: tIndexed - tLoaded, warmUpMs: tWarm - tIndexed };
+        this.startup = { ...loaded, backendMs, startMs: t0, codeMs: tCode - t0, loadedMs: tLoaded - t0, indexMs: tIndexed - tLoaded, warmUpMs: tWarm - tIndexed };
         this.postCatalog('ready', artifacts, performance.now() - t0);
         return;
       }
