@@ -81,12 +81,13 @@ const LOADS = Number(process.env.BENCH_LOADS ?? 5);
 const FIRST_ONLY = process.env.BENCH_FIRST_ONLY === '1';
 const firstLoads: FirstLoad[] = [];
 
-async function measureLoad(page: import('@playwright/test').Page, kind: FirstLoad['kind'], counter: { bytes: number }): Promise<FirstLoad> {
-  counter.bytes = 0;
+async function measureLoad(page: import('@playwright/test').Page, kind: FirstLoad['kind'], counter: { pending: Promise<number>[] }): Promise<FirstLoad> {
+  counter.pending = [];
   if (kind === 'cold') await page.goto(`http://127.0.0.1:${PORT}/?backend=wasm`);
   else await page.reload();
   // The first recommendations rendered for the stored (non-empty) session.
   await page.waitForFunction(() => (window.__llmseqrecTimings ?? []).some((t) => t.sessionLength > 0) && window.__llmseqrecStartup?.worker !== undefined, null, { timeout: 120_000 });
+  const responses = counter.pending.slice(); // those before the first recommendation (the trained models follow it)
   const r = await page.evaluate(() => ({ first: (window.__llmseqrecTimings ?? []).find((t) => t.sessionLength > 0)!.at, s: window.__llmseqrecStartup! }));
   const w = r.s.worker!;
   return {
@@ -104,7 +105,7 @@ async function measureLoad(page: import('@playwright/test').Page, kind: FirstLoa
     indexMs: w.indexMs,
     warmUpMs: w.warmUpMs,
     firstScoreMs: r.first - (r.s.readyAt ?? 0),
-    networkBytes: counter.bytes,
+    networkBytes: (await Promise.all(responses)).reduce((a, b) => a + b, 0),
   };
 }
 
@@ -117,14 +118,11 @@ try {
   for (let i = 0; i < LOADS; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const counter = { bytes: 0 };
-    page.on('response', async (res) => {
+    const counter: { pending: Promise<number>[] } = { pending: [] };
+    page.on('response', (res) => {
       if (res.fromServiceWorker()) return;
-      try {
-        counter.bytes += (await res.body()).byteLength;
-      } catch {
-        // no body
-      }
+      // Decoded body bytes; when the body is gone already (transferred to the worker), the size the request reports.
+      counter.pending.push(res.body().then((b) => b.byteLength, async () => (await res.request().sizes()).responseBodySize));
     });
     await page.addInitScript(() => localStorage.setItem('llmseqrec:session:beauty', JSON.stringify([5788, 12093, 3703])));
     firstLoads.push(await measureLoad(page, 'cold', counter));

@@ -1,4 +1,5 @@
-import { type Manifest, parseManifest, sha256Hex } from '../core/artifacts/manifest.js';
+import { type Manifest, parseManifest } from '../core/artifacts/manifest.js';
+export { ARTIFACTS_CACHE, bytesMatch, keyedUrl, keyHash, splitArtifactUrl } from './cache-keys.js';
 
 /**
  * The service worker's rules for a dataset's artifacts, kept free of Workbox and of the
@@ -9,9 +10,6 @@ import { type Manifest, parseManifest, sha256Hex } from '../core/artifacts/manif
  *   anything else is dropped and refetched (a corrupt cache entry heals itself, and a corrupt
  *   download is passed through uncached so the app names it).
  */
-
-/** The Cache Storage cache of the artifacts (the service worker fills it; the scoring worker reads it too). */
-export const ARTIFACTS_CACHE = 'llmseqrec-artifacts';
 
 /** Every file a manifest lists, relative to the dataset folder, with its sha256. */
 export function manifestFiles(m: Manifest): Map<string, string> {
@@ -29,28 +27,6 @@ export function manifestFiles(m: Manifest): Map<string, string> {
     add(s.trainLog);
   }
   return files;
-}
-
-/** `.../models/<dataset>/` and the file path under it, for an artifact URL; null for other URLs. */
-export function splitArtifactUrl(url: URL): { base: string; file: string } | null {
-  const m = /^(.*\/models\/[^/]+\/)(.+)$/.exec(url.pathname);
-  if (!m || m[2] === 'manifest.json') return null;
-  return { base: `${url.origin}${m[1]}`, file: decodeURIComponent(m[2]) };
-}
-
-export function keyedUrl(url: URL, sha256: string): string {
-  return `${url.origin}${url.pathname}?v=${sha256}`;
-}
-
-/** The sha256 a cache key names (its `v` parameter), or null. */
-export function keyHash(key: string): string | null {
-  const v = new URL(key).searchParams.get('v');
-  return v && /^[0-9a-f]{64}$/.test(v) ? v : null;
-}
-
-export async function bytesMatch(res: Response, sha256: string): Promise<boolean> {
-  const bytes = new Uint8Array(await res.clone().arrayBuffer());
-  return (await sha256Hex(bytes)) === sha256;
 }
 
 /** Reads a manifest response; null if it is missing or invalid (the app reports that itself). */

@@ -1,15 +1,17 @@
-import { firstFiles, httpReader, loadArtifacts, type LoadedArtifacts, onceReader } from '../../core/artifacts/loader.js';
+import { httpReader, loadArtifacts, type LoadedArtifacts, onceReader } from '../../core/artifacts/loader.js';
 import type { ArtifactReader } from '../../core/artifacts/loader.js';
+import { firstRefsOfJson } from '../../core/artifacts/first-files.js';
 import { type FileStamps, timedReader } from '../../core/artifacts/load-timings.js';
-import { parseManifestEntries } from '../../core/artifacts/manifest.js';
-import { ARTIFACTS_CACHE, bytesMatch, keyedUrl, manifestFiles, splitArtifactUrl } from '../../sw/artifact-cache.js';
+import { cacheFirst } from './cached-fetch.js';
+import type { ToWorker } from './messages.js';
+import { InputError } from '../../core/errors.js';
 
 /** The dataset's downloads as started by the worker's entry, before the scoring code has loaded. */
 export interface EarlyLoad {
   readonly read: ArtifactReader;
   readonly stamps: Map<string, FileStamps>;
-  /** When loading started (the start of the start-up breakdown). */
-  readonly t0: number;
+  /** When loading started, on this worker's clock (the start of the start-up breakdown); earlier if the page began it. */
+  t0(): number;
   /**
    * The first recommendation's artifacts, downloaded, verified and decoded here, by the
    * worker's small entry, while the scoring code (tfjs, the models) is still being fetched and
@@ -18,49 +20,73 @@ export interface EarlyLoad {
   readonly artifacts: Promise<LoadedArtifacts>;
 }
 
+type Prefetched = Extract<ToWorker, { type: 'prefetched' }>;
+/** A file the page will not send (the worker fetches it). */
+const NOT_SENT = 'not prefetched';
+
+/** An epoch time from the page on this worker's performance clock. */
+const local = (epochMs: number): number => epochMs - performance.timeOrigin;
+
 /**
- * A reader for the dataset's files (timed, each file read once) that starts downloading the
- * manifest now and, once it is in, every file of the first recommendation at once, and loads
- * them (see `artifacts`). A bad manifest is reported where `artifacts` is awaited, naming the file.
+ * The files the page's entry fetches for this worker (page-prefetch.ts), as they arrive. A file
+ * the page does not announce, or could not get, is left to the worker's own fetch.
  */
-export function startDownloads(baseUrl: string, downloadTimeoutMs?: number, progress?: (message: string) => void): EarlyLoad {
-  const t0 = performance.now();
-  const stamps = new Map<string, FileStamps>();
-  let hashes: Promise<Map<string, string> | null> = Promise.resolve(null);
-  const read = onceReader(timedReader(httpReader(baseUrl, cacheFirst(() => hashes), downloadTimeoutMs), stamps));
-  const manifest = read('manifest.json').then((bytes) => parseManifestEntries(new TextDecoder().decode(bytes), 'manifest.json').manifest);
-  hashes = manifest.then(manifestFiles, () => null);
-  void manifest.then((m) => read.prefetch?.(firstFiles(m))).catch(() => {});
-  const artifacts = loadArtifacts(read, progress);
-  artifacts.catch(() => {}); // reported where it is awaited (the init message)
-  return { read, stamps, t0, artifacts };
+export class FedFiles {
+  private readonly arrived = new Map<string, Prefetched>();
+  private readonly waiting = new Map<string, (m: Prefetched) => void>();
+  /** The files the page's manifest message announced (null until it arrives). */
+  private announced: ReadonlySet<string> | null = null;
+  /** When the page started (its manifest download), on this worker's clock. */
+  startedAt: number | null = null;
+
+  receive(msg: Prefetched): void {
+    if (msg.file === 'manifest.json') {
+      this.announced = new Set(msg.bytes ? (msg.files ?? []) : []);
+      this.startedAt = local(msg.startedAt);
+      // Files asked for before the manifest arrived, that the page will not send: fetched by the worker.
+      for (const [file, resolve] of this.waiting) if (file !== 'manifest.json' && !this.announced.has(file)) resolve({ ...msg, file, bytes: undefined, error: NOT_SENT });
+    }
+    this.arrived.set(msg.file, msg);
+    this.waiting.get(msg.file)?.(msg);
+    this.waiting.delete(msg.file);
+  }
+
+  /**
+   * The page's bytes of a file and when it started fetching it (worker clock); an InputError
+   * naming the file if the page could not get it; null if the page does not send it (fetch it).
+   */
+  async take(file: string): Promise<{ bytes: Uint8Array; startedAt: number } | null> {
+    if (file !== 'manifest.json' && this.announced && !this.announced.has(file)) return null;
+    const msg = this.arrived.get(file) ?? (await new Promise<Prefetched>((resolve) => this.waiting.set(file, resolve)));
+    if (msg.error !== undefined && msg.error !== NOT_SENT) throw new InputError(file, msg.error);
+    return msg.bytes ? { bytes: new Uint8Array(msg.bytes), startedAt: local(msg.startedAt) } : null;
+  }
 }
 
 /**
- * fetch, but an artifact the service worker has cached (under its manifest hash, see
- * src/sw/artifact-cache.ts) is read from Cache Storage here, in the worker, without the trip
- * through the service worker (on a repeat visit that trip was most of the download time). An
- * entry whose bytes no longer match is deleted and the file fetched. Without Cache Storage, or
- * for a file the manifest does not list (and the manifest itself), it is plain fetch.
+ * A reader for the dataset's files (timed, each file read once) that starts downloading the
+ * manifest now and, once it is in, every file of the first recommendation at once, and loads
+ * them (see `artifacts`). With `fed`, the page's entry sends those files instead (it started
+ * before this worker's script had loaded). A bad manifest is reported where `artifacts` is
+ * awaited, naming the file.
  */
-function cacheFirst(hashes: () => Promise<Map<string, string> | null>): (url: string, init?: { signal?: AbortSignal }) => Promise<Response> {
-  return async (url, init) => {
-    const abs = new URL(url, self.location.href);
-    const artifact = splitArtifactUrl(abs); // null for the manifest
-    if (typeof caches !== 'undefined' && artifact) {
-      try {
-        const sha = (await hashes())?.get(artifact.file);
-        if (sha) {
-          const cache = await caches.open(ARTIFACTS_CACHE);
-          const key = keyedUrl(abs, sha);
-          const hit = await cache.match(key);
-          if (hit && (await bytesMatch(hit, sha))) return hit;
-          if (hit) await cache.delete(key);
-        }
-      } catch {
-        // Cache Storage unavailable (e.g. a private window that refuses it): the network.
-      }
-    }
-    return fetch(abs.href, init);
+export function startDownloads(baseUrl: string, downloadTimeoutMs?: number, progress?: (message: string) => void, fed?: FedFiles): EarlyLoad {
+  const started = performance.now();
+  const stamps = new Map<string, FileStamps>();
+  let hashes: Promise<Map<string, string> | null> = Promise.resolve(null);
+  const http = httpReader(baseUrl, cacheFirst(() => hashes), downloadTimeoutMs);
+  const fromPage: ArtifactReader = async (file) => {
+    const got = await fed?.take(file);
+    if (!got) return http(file);
+    const s = stamps.get(file);
+    if (s) s.start = got.startedAt; // the page began this download
+    return got.bytes;
   };
+  const read = onceReader(timedReader(fed ? fromPage : http, stamps));
+  const manifest = read('manifest.json').then((bytes) => firstRefsOfJson(new TextDecoder().decode(bytes)) ?? []);
+  hashes = manifest.then((refs) => new Map(refs.map((r) => [r.file, r.sha256])), () => null);
+  void manifest.then((refs) => read.prefetch?.(refs.map((r) => r.file))).catch(() => {});
+  const artifacts = loadArtifacts(read, progress);
+  artifacts.catch(() => {}); // reported where it is awaited (the init message)
+  return { read, stamps, t0: () => Math.min(started, fed?.startedAt ?? started), artifacts };
 }

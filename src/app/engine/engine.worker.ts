@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { type EarlyLoad, startDownloads } from './early-load.js';
+import { type EarlyLoad, FedFiles, startDownloads } from './early-load.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import type { ScoringWorker } from './scoring-worker.js';
 
@@ -13,10 +13,19 @@ const pending: ToWorker[] = [];
 let worker: ScoringWorker | null = null;
 let early: EarlyLoad | null = null;
 
+/** Files the page's entry fetches for this worker (page-prefetch.ts), when its init says so. */
+const fed = new FedFiles();
+
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
-  if (msg.type === 'init' && !early && !worker) {
-    early = startDownloads(msg.baseUrl, msg.downloadTimeoutMs, (message) => scope.postMessage({ type: 'progress', message } satisfies FromWorker));
+  if (msg.type === 'prefetched') {
+    fed.receive(msg);
+    return;
+  }
+  if (msg.type === 'init' && !early) {
+    const progress = (message: string) => scope.postMessage({ type: 'progress', message } satisfies FromWorker);
+    early = startDownloads(msg.baseUrl, msg.downloadTimeoutMs, progress, msg.prefetch ? fed : undefined);
+    worker?.setEarly(early);
   }
   if (worker) worker.receive(msg);
   else pending.push(msg);

@@ -93,6 +93,22 @@ export type ToWorker =
       readonly backend: BackendChoice;
       readonly downloadTimeoutMs?: number;
       readonly candidates?: CandidatesEndpoint;
+      /** The page fetches the manifest and the first files and sends them ('prefetched'). */
+      readonly prefetch?: boolean;
+    }
+  /**
+   * An artifact the page's entry fetched for the worker (page-prefetch.ts), or why it could not
+   * (the worker then fetches it itself). Times are epoch ms. The manifest's message lists the
+   * files that will follow.
+   */
+  | {
+      readonly type: 'prefetched';
+      readonly file: string;
+      readonly bytes?: ArrayBuffer;
+      readonly error?: string;
+      readonly startedAt: number;
+      readonly endedAt: number;
+      readonly files?: readonly string[];
     }
   /** `remote`: the generative model asks this OpenAI-compatible endpoint instead of generating on the device. */
   | { readonly type: 'recommend'; readonly id: number; readonly session: number[]; readonly k: number; readonly remote?: RemoteLlm }
@@ -114,7 +130,7 @@ export type ToWorker =
 export interface StartupTimings extends LoadBreakdown {
   /** Starting the tfjs backend (in parallel with the downloads). */
   readonly backendMs: number;
-  /** When loading started, from the worker's own start (its script's download and evaluation). */
+  /** When loading started, from the worker's own start (its script's download and evaluation); negative when the page's entry started it first. */
   readonly startMs: number;
   /** Until the scoring code (tfjs, the models) had loaded (negative: before loading started); the artifacts load meanwhile. */
   readonly codeMs: number;

@@ -62,7 +62,12 @@ async function loadExtras(read: ArtifactReader, a: LoadedArtifacts): Promise<Ext
 type CatalogMessage = Extract<ToWorker, { type: 'useEmbeddings' | 'useCatalog' | 'restoreCatalog' | 'addItem' }>;
 
 export class ScoringWorker {
-  constructor(private readonly early: EarlyLoad | null = null) {}
+  constructor(private early: EarlyLoad | null = null) {}
+
+  /** The downloads the worker's entry started on the init message (which may arrive after this module loaded). */
+  setEarly(early: EarlyLoad): void {
+    this.early ??= early;
+  }
 
   private engine: Engine | null = null;
   /** The dataset's own artifacts as loaded; imported catalogs and added items derive from them. */
@@ -338,16 +343,16 @@ export class ScoringWorker {
           this.candidates = { source: httpCandidateSource(endpoint.href, { timeoutMs }), origin: endpoint.origin, n };
         }
         const tCode = performance.now(); // the scoring code has loaded (this module runs)
-        const { read, stamps, t0, artifacts: loading } = this.early ?? startDownloads(msg.baseUrl, msg.downloadTimeoutMs, (message) => post({ type: 'progress', message }));
+        const { read, stamps, t0: startedAt, artifacts: loading } = this.early ?? startDownloads(msg.baseUrl, msg.downloadTimeoutMs, (message) => post({ type: 'progress', message }));
         // Files download while the compute backend starts.
         post({ type: 'progress', message: 'Loading the artifacts and starting the compute backend' });
         // The first answer does not wait for tfjs (its backend takes ~0.3-0.6 s to start): if the
         // artifacts are in first, the first models score with the plain-JS kernel and move to
         // tfjs, in the message queue, once it is up.
         let started: BackendInfo | null = null;
-        let backendMs = 0;
+        let backendAt = 0;
         const backend = selectBackend(this.requested, WASM_PATHS, this.failed).then((info) => {
-          backendMs = performance.now() - t0;
+          backendAt = performance.now();
           started = info;
           return info;
         });
@@ -356,6 +361,8 @@ export class ScoringWorker {
           () => {},
         );
         const artifacts = await loading;
+        // Loading started here, or earlier in the page (which fetched the first files for this worker).
+        const t0 = startedAt();
         const loaded = loadBreakdown(stamps, t0);
         const tLoaded = performance.now();
         post({ type: 'progress', message: 'Indexing the models' });
@@ -383,6 +390,7 @@ export class ScoringWorker {
         this.restPending = true;
         await this.engine.warmUp();
         const tWarm = performance.now();
+        const backendMs = backendAt > 0 ? backendAt - t0 : 0;
         this.startup = { ...loaded, backendMs, startMs: t0, codeMs: tCode - t0, loadedMs: tLoaded - t0, indexMs: tIndexed - tLoaded, warmUpMs: tWarm - tIndexed };
         this.postCatalog('ready', artifacts, performance.now() - t0);
         return;
@@ -416,6 +424,8 @@ export class ScoringWorker {
       case 'loseDevice':
         destroyDevice();
         return;
+      case 'prefetched':
+        return; // the worker's entry takes these (early-load.ts)
       case 'recommend': {
         const engine = this.engine;
         if (!engine || !this.backend) return;

@@ -1,5 +1,6 @@
 import { CANDIDATES_ENDPOINT } from '../candidates-endpoint.js';
 import { downloadTimeoutMs } from '../storage.js';
+import { prefetchForWorker } from './page-prefetch.js';
 import { recordWorkerSpawned } from '../test-hooks.js';
 import type { BackendChoice, FromWorker, ToWorker } from './messages.js';
 
@@ -14,8 +15,18 @@ let early: { worker: Worker; key: string; buffered: FromWorker[] } | null = null
 export function spawnEngine(baseUrl: string, backend: BackendChoice): Worker {
   recordWorkerSpawned();
   const w = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
-  const init: ToWorker = { type: 'init', baseUrl, backend, downloadTimeoutMs: downloadTimeoutMs(), ...(CANDIDATES_ENDPOINT ? { candidates: CANDIDATES_ENDPOINT } : {}) };
+  const timeoutMs = downloadTimeoutMs();
+  const init: ToWorker = {
+    type: 'init',
+    baseUrl,
+    backend,
+    downloadTimeoutMs: timeoutMs,
+    prefetch: true,
+    ...(CANDIDATES_ENDPOINT ? { candidates: CANDIDATES_ENDPOINT } : {}),
+  };
   w.postMessage(init);
+  // The page fetches the first files while the worker's script loads (page-prefetch.ts).
+  prefetchForWorker(w, baseUrl, timeoutMs);
   return w;
 }
 

@@ -1,3 +1,4 @@
+import { firstRefs } from './first-files.js';
 import { InputError } from '../errors.js';
 import type { EvalCases, SessionSet } from '../dataset/types.js';
 import type { DenseMatrix } from '../vectors/matrix.js';
@@ -154,7 +155,7 @@ export interface LoadedArtifacts {
 
 /** The files the first recommendation needs besides the manifest: catalog, sessions, the first embeddings, the report. */
 export function firstFiles(manifest: Manifest): string[] {
-  return [manifest.catalog.file, manifest.sessions?.file, manifest.embeddings[0]?.file, manifest.evaluation?.file].filter((f): f is string => f !== undefined);
+  return firstRefs(manifest).map((r) => r.file);
 }
 
 /**
@@ -207,24 +208,4 @@ export async function loadArtifacts(read: ArtifactReader, progress: (msg: string
   return { manifest, ids, titles, split, embeddings, report, problems };
 }
 
-/**
- * A reader over HTTP: `baseUrl` + file, with a timeout per file so a download that never ends
- * names the file that stalled instead of blocking start-up forever.
- */
-export function httpReader(baseUrl: string, fetcher: (url: string, init?: { signal?: AbortSignal }) => Promise<Response>, timeoutMs = 30_000): ArtifactReader {
-  return async (file) => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const res = await fetcher(`${baseUrl}${file}`, { signal: controller.signal });
-      if (!res.ok) throw new InputError(file, `HTTP ${res.status} ${res.statusText || ''}`.trim());
-      return new Uint8Array(await res.arrayBuffer());
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      if (controller.signal.aborted) throw new InputError(file, `did not finish downloading within ${Math.round(timeoutMs / 1000)} s`);
-      throw new InputError(file, `could not be fetched (${message(e)})`);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-}
+export { httpReader } from './http-reader.js';

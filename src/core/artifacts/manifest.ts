@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseJson, parseJsonText } from '../json.js';
+import { sha256Hex } from './sha256.js';
 
 /**
  * The artifact manifest: the one typed description of the files a dataset ships under
@@ -195,10 +196,7 @@ export function parseManifestEntries(text: string, file = 'manifest.json'): { ma
   return { manifest, problems };
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export { sha256Hex };
 
 /** Checks a file's size and checksum against its manifest entry. */
 export async function verifyFile(bytes: Uint8Array, ref: FileRef): Promise<void> {
