@@ -24,6 +24,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { readUtf8File } from './json-file.js';
 import { escapeControl } from '../core/text.js';
 import type { IndexOptions } from './vector-index.js';
+import { readBestConfig } from './configs.js';
 
 /**
  * The command line: it parses options, calls the pipelines (src/node/pipelines/) and prints.
@@ -390,6 +391,16 @@ program
     out(`wrote ${r.written}`);
   });
 
+/**
+ * The index's distance that matches how the dataset's LLMSeqSim compares a session with items
+ * (its tuned config in configs/<dataset>.json; the app's query is LLMSeqSim's session vector):
+ * cosine -> cosine, dot -> dot, euclidean -> l2; dot when the dataset has no tuned config.
+ */
+function llmSeqSimMetric(dataset: string): IndexOptions['metric'] {
+  const similarity = (readBestConfig(dataset, 'llmseqsim')?.config as { similarity?: string } | undefined)?.similarity;
+  return similarity === 'cosine' ? 'cosine' : similarity === 'euclidean' ? 'l2' : 'dot';
+}
+
 program
   .command('index')
   .description("write a dataset's item vectors to LanceDB with an ANN index (see src/node/vector-index.ts)")
@@ -398,11 +409,12 @@ program
   .option('--table <name>', 'table name (default: the dataset name)')
   .option('--embeddings <name>', 'embeddings in the manifest (default: the first)')
   .addOption(new Option('--kind <kind>', 'ANN index').choices(['ivf_pq', 'ivf_hnsw_sq', 'ivf_flat']).default('ivf_pq'))
-  .addOption(new Option('--metric <metric>', 'distance').choices(['dot', 'cosine', 'l2']).default('dot'))
+  .addOption(new Option('--metric <metric>', "distance (default: the dataset's tuned LLMSeqSim similarity, see configs/<dataset>.json)").choices(['dot', 'cosine', 'l2']))
   .option('--partitions <n>', 'IVF partitions (default ~sqrt(rows))', positiveInt)
-  .action(async (o: { dataset: string; uri: string; table?: string; embeddings?: string; kind: IndexOptions['kind']; metric: IndexOptions['metric']; partitions?: number }) => {
+  .action(async (o: { dataset: string; uri: string; table?: string; embeddings?: string; kind: IndexOptions['kind']; metric?: IndexOptions['metric']; partitions?: number }) => {
     const { indexDataset } = await import('./vector-index.js');
-    const r = await indexDataset(o.dataset, { uri: o.uri, table: o.table ?? o.dataset, embeddings: o.embeddings, index: { kind: o.kind, metric: o.metric, partitions: o.partitions } });
+    const metric = o.metric ?? llmSeqSimMetric(o.dataset);
+    const r = await indexDataset(o.dataset, { uri: o.uri, table: o.table ?? o.dataset, embeddings: o.embeddings, index: { kind: o.kind, metric, partitions: o.partitions } });
     out(`wrote ${r.rows} x ${r.dim} vectors to ${o.uri} table ${o.table ?? o.dataset} in ${(r.writeMs / 1000).toFixed(1)} s; ${r.options.kind} index (${r.options.metric}) in ${(r.indexMs / 1000).toFixed(1)} s`);
   });
 
@@ -412,17 +424,17 @@ program
   .requiredOption('--dataset <name>', 'dataset whose table to serve', 'beauty')
   .option('--uri <uri>', 'LanceDB uri (as for index)', DEFAULT_LANCEDB_URI)
   .option('--table <name>', 'table name (default: the dataset name)')
-  .addOption(new Option('--metric <metric>', 'distance the index was built with').choices(['dot', 'cosine', 'l2']).default('dot'))
+  .addOption(new Option('--metric <metric>', "distance the index was built with (default: as index chooses it)").choices(['dot', 'cosine', 'l2']))
   .option('--host <host>', 'interface to listen on (loopback by default)', '127.0.0.1')
   .option('--port <n>', 'port', positiveInt, 4300)
   .option('--cors-origin <origin>', 'one exact origin allowed to call it from a browser (none by default)')
   .option('--max-k <n>', 'largest N a request may ask for', positiveInt, 1000)
   .option('--nprobes <n>', 'IVF partitions probed per query', positiveInt, 50)
   .option('--refine-factor <n>', 're-score refine-factor x N candidates exactly', positiveInt, 5)
-  .action(async (o: { dataset: string; uri: string; table?: string; metric: IndexOptions['metric']; host: string; port: number; corsOrigin?: string; maxK: number; nprobes: number; refineFactor: number }) => {
+  .action(async (o: { dataset: string; uri: string; table?: string; metric?: IndexOptions['metric']; host: string; port: number; corsOrigin?: string; maxK: number; nprobes: number; refineFactor: number }) => {
     const { serveTable } = await import('./vector-index.js');
     const table = o.table ?? o.dataset;
-    await serveTable(o.uri, table, o.metric, { nprobes: o.nprobes, refineFactor: o.refineFactor }, { host: o.host, port: o.port, corsOrigin: o.corsOrigin, maxK: o.maxK });
+    await serveTable(o.uri, table, o.metric ?? llmSeqSimMetric(o.dataset), { nprobes: o.nprobes, refineFactor: o.refineFactor }, { host: o.host, port: o.port, corsOrigin: o.corsOrigin, maxK: o.maxK });
     info(`serving ${o.uri} table ${table}: POST http://${o.host}:${o.port}/v1/candidates {"vector": [...], "k": 200}; GET /v1/info`);
   });
 
