@@ -104,6 +104,13 @@ describe('sequential models in tfjs (wasm)', async () => {
     const g = tf.grad((x: tf.Tensor) => sparseCrossEntropy(x as tf.Tensor2D, targets))(logits).dataSync();
     const gRef = tf.grad((x: tf.Tensor) => reference(x as tf.Tensor2D))(logits).dataSync();
     gRef.forEach((v, i) => expect(g[i]).toBeCloseTo(v, 5));
+    // Far-off targets (p[target] underflows float32): the loss is still exact, the gradient finite.
+    const far = tf.tensor2d([[100, -100, 0, 50], [0, 0, 0, 90]]);
+    const farTargets = tf.tensor1d([1, 0], 'int32');
+    expect(sparseCrossEntropy(far, farTargets).dataSync()[0]).toBeCloseTo((200 + 90) / 2, 3);
+    const gFar = tf.grad((x: tf.Tensor) => sparseCrossEntropy(x as tf.Tensor2D, farTargets))(far).dataSync();
+    expect(gFar[1]).toBeCloseTo(-0.5, 5); // (0 - 1) / M at the target
+    expect(gFar[0]).toBeCloseTo(0.5, 5); // (1 - 0) / M at the winner
     // The tied output layer's hand-written gradients equal those of tf.matMul + tf.add.
     const h = tf.tensor2d([[0.5, -1], [1, 0.3], [0.2, -2]]);
     const w = tf.tensor2d([[0.1, 0.4], [-0.3, 0.2], [0.7, -0.1], [0.05, 0.3]]);
