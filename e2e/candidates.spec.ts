@@ -96,7 +96,15 @@ test('a sequential model scores only the candidates; a model that cannot re-rank
 test('an endpoint that fails leaves the recommendations to the whole catalog, and the result says why', async ({ page }) => {
   const { ids } = await run(page, 'session=5788,12093&model=llmseqsim&candidates=/vectors/nothing-here');
   const status = page.locator('#status');
-  await expect(status).toContainText(/the candidates request failed \(.*HTTP 404: no route POST \/nothing-here\/v1\/candidates/);
+  await expect(status).toContainText(/the candidates request failed \(.*HTTP 404: no route GET \/nothing-here\/v1\/info/);
   await expect(status).toHaveAttribute('data-candidates', '0');
+  expect(ids).toHaveLength(10);
+});
+
+test('an index of another dataset is refused (its rows would name other items): the catalog is scored and the result says why', async ({ page }) => {
+  // The Beauty index behind /vectors, asked for by a page on the Games dataset.
+  const { ids } = await run(page, 'dataset=games&session=0,1&model=llmseqsim&candidates=/vectors');
+  const status = page.locator('#status');
+  await expect(status).toContainText(/the candidates request failed \(the index has 12101 rows of 128 dims, the catalog "games" 16859 items of 128 dims/);
   expect(ids).toHaveLength(10);
 });

@@ -29,8 +29,18 @@ export const CandidatesResponse = z
   .refine((r) => r.items.length === r.ids.length && r.items.length === r.scores.length, 'items, ids and scores must have the same length');
 export type CandidatesResponse = z.infer<typeof CandidatesResponse>;
 
+/** `GET /v1/info`: what the index holds. */
+export const CandidatesInfo = z.object({
+  rows: z.number().int().nonnegative(),
+  dim: z.number().int().positive(),
+  metric: z.enum(['dot', 'cosine', 'l2']),
+});
+export type CandidatesInfo = z.infer<typeof CandidatesInfo>;
+
 export interface CandidateSource {
   candidates(query: Float32Array, n: number): Promise<CandidatesResponse>;
+  /** What the index holds (to check it is an index of this catalog before trusting its answers). */
+  info?(): Promise<CandidatesInfo>;
 }
 
 export interface HttpCandidatesOptions {
@@ -41,29 +51,38 @@ export interface HttpCandidatesOptions {
 /** A candidate source over HTTP: `endpoint` is the server's base URL, e.g. http://127.0.0.1:4300. */
 export function httpCandidateSource(endpoint: string, opts: HttpCandidatesOptions = {}): CandidateSource {
   const doFetch = opts.fetch ?? globalThis.fetch;
-  const url = `${endpoint.replace(/\/+$/, '')}/v1/candidates`;
+  const base = endpoint.replace(/\/+$/, '');
+  async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<T> {
+    const url = `${base}${path}`;
+    const res = await doFetch(url, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+    const text = await res.text();
+    if (!res.ok) {
+      let msg = text;
+      try {
+        msg = (JSON.parse(text) as { error?: string }).error ?? text;
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new Error(`${url}: HTTP ${res.status}: ${msg}`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`${url}: the answer is not JSON`);
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new Error(`${url}: unexpected response (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    return parsed.data;
+  }
   return {
-    async candidates(query, n) {
-      const res = await doFetch(url, {
+    candidates: (query, n) =>
+      call('/v1/candidates', CandidatesResponse, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ vector: Array.from(query), k: n }),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-      });
-      const text = await res.text();
-      if (!res.ok) {
-        let msg = text;
-        try {
-          msg = (JSON.parse(text) as { error?: string }).error ?? text;
-        } catch {
-          // not JSON: keep the text
-        }
-        throw new Error(`${url}: HTTP ${res.status}: ${msg}`);
-      }
-      const parsed = CandidatesResponse.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(`${url}: unexpected response (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-      return parsed.data;
-    },
+      }),
+    info: () => call('/v1/info', CandidatesInfo),
   };
 }
 

@@ -94,7 +94,7 @@ export class ScoringWorker {
   /** Where the start-up time went (the first load only). */
   private startup: StartupTimings | undefined;
   /** A vector index outside the browser proposing each session's candidates, if configured. */
-  private candidates: { source: CandidateSource; origin: string; n: number } | null = null;
+  private candidates: { source: CandidateSource; origin: string; n: number; checked?: Promise<void> } | null = null;
 
   /** Messages received and not handled yet: background work waits while there are any. */
   private waiting = 0;
@@ -320,15 +320,39 @@ export class ScoringWorker {
    */
   private async fetchCandidates(engine: Engine, session: Int32Array): Promise<{ among?: Candidates; report?: CandidatesReport }> {
     const c = this.candidates;
-    const query = c ? engine.candidateQuery(session) : null;
+    // The index holds the dataset's items: an imported catalog is scored here as a whole.
+    const own = this.catalogName === this.original?.manifest.dataset;
+    const query = c && own ? engine.candidateQuery(session) : null;
     if (!c || !query) return {};
     const t0 = performance.now();
     try {
+      c.checked ??= this.checkIndex(c.source);
+      await c.checked;
       const got = await c.source.candidates(query, c.n);
       const items = engine.candidateRows(got.ids);
+      if (items.length === 0 && got.ids.length > 0) {
+        throw new Error(`none of the ${got.ids.length} candidate ids is in the catalog "${this.catalogName}" (an index of another dataset?)`);
+      }
       return { among: { items, source: c.origin }, report: { source: c.origin, n: items.length, ms: performance.now() - t0 } };
     } catch (e) {
       return { report: { source: c.origin, n: 0, ms: performance.now() - t0, error: e instanceof Error ? e.message : String(e) } };
+    }
+  }
+
+  /**
+   * Once: the index must hold this dataset's items (as many rows as the catalog, vectors of the
+   * embeddings' width), or its answers would name other items; until the page reloads, a
+   * mismatch fails every request (the models then score the catalog) with the reason.
+   */
+  private async checkIndex(source: CandidateSource): Promise<void> {
+    const a = this.original;
+    if (!source.info || !a) return;
+    const info = await source.info();
+    const dim = a.embeddings?.vectors.cols;
+    if (info.rows !== a.ids.length || (dim !== undefined && info.dim !== dim)) {
+      throw new Error(
+        `the index has ${info.rows} rows of ${info.dim} dims, the catalog "${a.manifest.dataset}" ${a.ids.length} items of ${dim ?? '?'} dims (an index of another dataset?)`,
+      );
     }
   }
 
