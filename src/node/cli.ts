@@ -152,6 +152,26 @@ program
   });
 
 program
+  .command('reduce')
+  .description("reduce a dataset's item embeddings with an autoencoder (tfjs) into another embeddings entry, <from>-ae<dims>")
+  .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')
+  .option('--from <name>', 'embeddings in the manifest to reduce (default: the first)')
+  .requiredOption('--dims <n>', 'code width', positiveInt)
+  .addOption(new Option('--dtype <dtype>', 'stored precision').choices(['float32', 'float16', 'int8']).default('int8'))
+  .option('--epochs <n>', 'autoencoder epochs', positiveInt)
+  .option('--seed <n>', 'initialisation and batch order', positiveInt)
+  .action(async (o: { dataset: string; from?: string; dims: number; dtype: 'float32' | 'float16' | 'int8'; epochs?: number; seed?: number }) => {
+    const { reduceEmbeddings } = await import('./reduce.js');
+    await reduceEmbeddings(o.dataset, {
+      dims: o.dims,
+      dtype: o.dtype,
+      ...(o.from ? { from: o.from } : {}),
+      autoencoder: { ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.seed ? { seed: o.seed } : {}) },
+      log: out,
+    });
+  });
+
+program
   .command('embed')
   .description('compute one vector per item title and write it as an artifact with a manifest entry')
   .requiredOption('--dataset <name>', 'dataset folder under data/', 'beauty')

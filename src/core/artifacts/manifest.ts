@@ -46,6 +46,10 @@ export const EmbeddingsEntry = FileRef.extend({
   normalized: z.boolean(),
   /** Item ids whose title was empty: their vector is the normalised mean of all other items'. */
   emptyTitleItemIds: z.array(z.number().int()),
+  /** Vectors reduced from another entry (`cli reduce`): from which, how, and the variance the codes do not explain. */
+  reduction: z
+    .object({ from: z.string().min(1), method: z.literal('autoencoder'), dims: z.number().int().positive(), unexplained: z.number().min(0) })
+    .optional(),
 });
 export type EmbeddingsEntry = z.infer<typeof EmbeddingsEntry>;
 
