@@ -28,12 +28,16 @@ const PAPER: Record<string, string> = {
   llmseqprompt: '.0295 (ada fine-tuned)',
 };
 
-console.log('| model | NDCG@10 | HR@10 | MRR@10 | NDCG@20 | HR@20 | MRR@20 | Cov@20 | Seren@20 | Novelty@20 | val. NDCG@20 | paper NDCG@20 |');
+/** Another dataset's table compares with Beauty's own results (its eval.json) instead of the papers'. */
+const beauty =
+  dataset === 'beauty' ? null : new Map(EvalReport.parse(JSON.parse(readFileSync(join(MODELS_DIR, 'beauty', 'eval.json'), 'utf8'))).results.map((r) => [r.model, r.metrics['NDCG@20']]));
+const reference = (model: string): string => (beauty ? f4(beauty.get(model)) : (PAPER[model] ?? ''));
+console.log(`| model | NDCG@10 | HR@10 | MRR@10 | NDCG@20 | HR@20 | MRR@20 | Cov@20 | Seren@20 | Novelty@20 | val. NDCG@20 | ${beauty ? 'Beauty' : 'paper'} NDCG@20 |`);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of report.results) {
   const m = r.metrics;
   console.log(
-    `| \`${r.model}\` | ${[m['NDCG@10'], m['HitRate@10'], m['MRR@10'], m['NDCG@20'], m['HitRate@20'], m['MRR@20'], m['CatalogCoverage@20'], m['Serendipity@20']].map(f4).join(' | ')} | ${f2(m['Novelty@20'])} | ${f4(r.validation?.['NDCG@20'])} | ${dataset === 'beauty' ? (PAPER[r.model] ?? '') : ''} |`,
+    `| \`${r.model}\` | ${[m['NDCG@10'], m['HitRate@10'], m['MRR@10'], m['NDCG@20'], m['HitRate@20'], m['MRR@20'], m['CatalogCoverage@20'], m['Serendipity@20']].map(f4).join(' | ')} | ${f2(m['Novelty@20'])} | ${f4(r.validation?.['NDCG@20'])} | ${reference(r.model)} |`,
   );
 }
 const baseline = report.uncertainty?.baseline;
