@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { recItems, waitReady } from './helpers.js';
 
-test('the research page switches to Video Games: only then its artifacts load, and its models recommend', async ({ page }) => {
+test('the research page switches to Video Games: only then its artifacts load, and its models recommend, its own trained ones too', async ({ page }) => {
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   await page.goto('/');
@@ -15,6 +15,10 @@ test('the research page switches to Video Games: only then its artifacts load, a
   await results.first().getByRole('button', { name: /^Add/ }).click();
   await expect(page.getByTestId('session-item')).toHaveCount(1);
   for (const m of ['v-sknn', 'llmseqsim']) expect((await recItems(page, m)).length).toBe(10);
+  // Games' own trained models (downloaded after the first recommendation) and the hybrid over them.
+  for (const m of ['llm2sasrec', 'gru4rec', 'llmseqsim-sequential']) expect((await recItems(page, m)).length).toBe(10);
+  // Models Games has no artifacts for are not offered.
+  await expect(page.locator('[data-testid=model-column][data-model=llm2bert4rec]')).toHaveCount(0);
   // The choice is kept: a reload stays on Games.
   await page.reload();
   await waitReady(page);
