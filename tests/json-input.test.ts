@@ -51,6 +51,10 @@ describe('JSON inputs', () => {
     expect(e.message).toBe('recs.json:4:3: key "7" appears twice in one object (line 2 and line 4); which one is meant is ambiguous');
     // The same key in different objects is fine.
     expect(parseJson('[{"a": 1}, {"a": 2}, {"b": {"a": 3}, "a": 4}]', 'ok.json')).toHaveLength(3);
+    // A key written with escapes is the same key; commas, colons and quotes inside values are not keys.
+    expect(err(() => parseJson('{"a": 1, "\\u0061": 2}', 'esc.json')).message).toMatch(/^esc\.json:1:10: key "a" appears twice/);
+    expect(parseJson('{"a": "x,\\"a\\": 1", "b": ["a", {"a": 1}], "c": 1}', 'ok.json')).toMatchObject({ c: 1 });
+    expect(err(() => parseJson('{"a": "x,\\"a\\": 1", "b": ["a", {"a": 1}], "b": 1}', 'dup.json')).message).toMatch(/^dup\.json:1:43: key "b" appears twice/);
   });
 });
 
