@@ -1,4 +1,5 @@
 import { exposeTestCases, loadTestCase, recordTiming } from './test-hooks.js';
+import { LIST_LENGTH } from './list-length.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { BackendBar } from './components/BackendBar.js';
 import { CatalogSearch } from './components/CatalogSearch.js';
@@ -14,7 +15,7 @@ import { loadBackendChoice, loadSession, saveBackendChoice, saveSession, takeSto
 import { REMOTE_LLM } from './remote-llm.js';
 import { useEngine } from './useEngine.js';
 
-const K = 10;
+const K = LIST_LENGTH;
 
 /** A test session loaded from the dataset: what the shopper actually added next. */
 export interface Actual {
@@ -36,7 +37,7 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
   /** LLMSeqPrompt through the configured endpoint: off on every load until the shopper turns it on. */
   const [useRemote, setUseRemote] = useState(false);
   const [backendChoice, setBackendChoice] = useState<BackendChoice>(loadBackendChoice);
-  const { state, recommend, switchBackend, loseDevice, send, nearest } = useEngine(BASE_URL, backendChoice);
+  const { state, recommend, switchBackend, loseDevice, send, nearest } = useEngine(BASE_URL, backendChoice, DATASET);
   const embedder = useEmbedder();
   const [session, setSession] = useState<number[]>([]);
   const [actual, setActual] = useState<Actual | null>(null);

@@ -1,4 +1,6 @@
+import { MAX_SESSION_ITEMS, restoreSession } from '../core/session/restore.js';
 import { BACKENDS, type BackendChoice } from './engine/messages.js';
+
 
 /**
  * The shopper's session and settings live in localStorage only: nothing leaves the device.
@@ -12,8 +14,6 @@ import { BACKENDS, type BackendChoice } from './engine/messages.js';
  */
 const SESSION_KEY = (catalog: string) => `llmseqrec:session:${catalog}`;
 const BACKEND_KEY = 'llmseqrec:backend';
-/** A session longer than this is cut to its most recent items (a real one has a handful). */
-export const MAX_SESSION_ITEMS = 200;
 /** A stored value longer than this is not even parsed (a tampered or runaway value). */
 const MAX_STORED_CHARS = 256 * 1024;
 
@@ -70,32 +70,30 @@ export function loadSession(catalog: string, indexOf: ReadonlyMap<string | numbe
     notes.push('The saved session was not a list of items; it was cleared.');
     return [];
   }
-  const items: number[] = [];
-  const seen = new Set<number>();
-  let invalid = 0;
-  let unknown = 0;
-  let repeated = 0;
-  for (const id of parsed) {
-    if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) {
-      invalid++;
-      continue;
-    }
-    const i = indexOf.get(id);
-    if (i === undefined) unknown++;
-    else if (seen.has(i)) repeated++;
-    else {
-      seen.add(i);
-      items.push(i);
-    }
-  }
+  const { items, invalid, unknown, repeated, cut } = restoreSession(parsed, (id) => indexOf.get(id), MAX_SESSION_ITEMS);
   const dropped: string[] = [];
   if (invalid) dropped.push(`${plural(invalid, 'value')} that ${invalid === 1 ? 'is not an item id' : 'are not item ids'}`);
   if (unknown) dropped.push(`${plural(unknown, 'item')} not in this catalog`);
   if (repeated) dropped.push(`${plural(repeated, 'repeated item')}`);
-  const kept = items.length > MAX_SESSION_ITEMS ? items.slice(items.length - MAX_SESSION_ITEMS) : items;
-  if (kept.length < items.length) dropped.push(`the oldest ${plural(items.length - kept.length, 'item')} beyond the ${MAX_SESSION_ITEMS}-item limit`);
-  if (dropped.length > 0) notes.push(`The saved session was repaired: dropped ${dropped.join(', ')}; ${plural(kept.length, 'item')} restored.`);
-  return kept;
+  if (cut) dropped.push(`the oldest ${plural(cut, 'item')} beyond the ${MAX_SESSION_ITEMS}-item limit`);
+  if (dropped.length > 0) notes.push(`The saved session was repaired: dropped ${dropped.join(', ')}; ${plural(items.length, 'item')} restored.`);
+  return items;
+}
+
+/**
+ * The saved session's raw list of ids, for the scoring worker to answer before the page has
+ * the catalog (it maps them with the same rule, restoreSession); null if there is none or it
+ * is not a list (loadSession reports that when the page restores it).
+ */
+export function storedSessionIds(catalog: string): unknown[] | null {
+  const raw = safeGet(SESSION_KEY(catalog));
+  if (raw === null || raw.length > MAX_STORED_CHARS) return null;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) && parsed.length > 0 ? parsed : null;
+  } catch {
+    return null;
+  }
 }
 
 export function saveSession(catalog: string, ids: readonly (string | number)[]): void {

@@ -35,13 +35,33 @@ const INITIAL: EngineState = {
   fatal: null,
 };
 
-/** The scoring worker as React state: results always belong to the latest session sent. */
-export function useEngine(baseUrl: string, backend: BackendChoice) {
+type ResultsMessage = Extract<FromWorker, { type: 'results' }>;
+
+const sameItems = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The scoring worker as React state: results always belong to the latest session sent. `dataset`: whose stored session the worker answers first. */
+export function useEngine(baseUrl: string, backend: BackendChoice, dataset?: string) {
   const [state, setState] = useState<EngineState>(INITIAL);
   const worker = useRef<Worker | null>(null);
   const latest = useRef({ id: 0, sentAt: 0 });
   const pending = useRef(new Map<number, (r: { items: number[]; scores: number[] }) => void>());
   const nextId = useRef(1_000_000);
+  /**
+   * The worker's own answer to the stored session ('restored' in 'ready', results id 0): the
+   * first recommend call for that session takes it (now, or when it arrives) instead of asking
+   * again; any other first call discards it.
+   */
+  const storedAnswer = useRef<{ session: readonly number[]; k: number; results: ResultsMessage | null; claimed: boolean } | null>(null);
+
+  const deliver = useCallback((msg: ResultsMessage) => {
+    setState((s) => ({
+      ...s,
+      results: msg.results,
+      candidates: msg.candidates ?? null,
+      resultsSeq: s.resultsSeq + 1,
+      lastRoundTripMs: performance.now() - latest.current.sentAt,
+    }));
+  }, []);
 
   useEffect(() => {
     let w: Worker;
@@ -51,7 +71,7 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
       ({ worker: w, buffered: replay } = early);
     } else {
       early?.worker.terminate();
-      w = spawnEngine(baseUrl, backend);
+      w = spawnEngine(baseUrl, backend, dataset);
     }
     worker.current = w;
     const onMessage = (msg: FromWorker) => {
@@ -61,7 +81,10 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
           break;
         case 'ready':
         case 'catalog': {
-          if (msg.type === 'ready') recordWorkerReady(msg.startup);
+          if (msg.type === 'ready') {
+            recordWorkerReady(msg.startup);
+            storedAnswer.current = msg.restored ? { ...msg.restored, results: null, claimed: false } : null;
+          }
           const { type: _t, ...payload } = msg;
           setState((s) => ({ ...s, phase: 'ready', ready: payload, backend: msg.backend, models: msg.models, results: null }));
           break;
@@ -83,14 +106,12 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
           break;
         }
         case 'results':
+          if (msg.id === 0 && storedAnswer.current && !storedAnswer.current.claimed) {
+            storedAnswer.current.results = msg; // the stored session's answer, before the page asked for it
+            break;
+          }
           if (msg.id !== latest.current.id) break; // a newer session is on its way
-          setState((s) => ({
-            ...s,
-            results: msg.results,
-            candidates: msg.candidates ?? null,
-            resultsSeq: s.resultsSeq + 1,
-            lastRoundTripMs: performance.now() - latest.current.sentAt,
-          }));
+          deliver(msg);
           break;
         case 'generated': {
           if (msg.id !== latest.current.id) break;
@@ -112,11 +133,19 @@ export function useEngine(baseUrl: string, backend: BackendChoice) {
   }, [baseUrl]);
 
   const recommend = useCallback((session: readonly number[], k: number, remote?: RemoteLlm) => {
+    const e = storedAnswer.current;
+    storedAnswer.current = null;
+    if (e && latest.current.id === 0 && !remote && k === e.k && sameItems(session, e.session)) {
+      latest.current = { id: 0, sentAt: performance.now() };
+      if (e.results) deliver(e.results);
+      else storedAnswer.current = { ...e, claimed: true }; // delivered when it arrives
+      return;
+    }
     const id = latest.current.id + 1;
     latest.current = { id, sentAt: performance.now() };
     const msg: ToWorker = { type: 'recommend', id, session: [...session], k, ...(remote ? { remote } : {}) };
     worker.current?.postMessage(msg);
-  }, []);
+  }, [deliver]);
 
   const switchBackend = useCallback((choice: BackendChoice) => {
     const msg: ToWorker = { type: 'setBackend', backend: choice };

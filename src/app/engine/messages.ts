@@ -95,6 +95,12 @@ export type ToWorker =
       readonly candidates?: CandidatesEndpoint;
       /** The page fetches the manifest and the first files and sends them ('prefetched'). */
       readonly prefetch?: boolean;
+      /**
+       * The shopper's stored session (the catalog's item ids as read from storage, unchecked)
+       * and the list length: the worker answers it right after 'ready' (results id 0), before
+       * the page asks, with the page's own restore rule (core/session/restore.ts).
+       */
+      readonly restore?: { readonly ids: readonly unknown[]; readonly k: number };
     }
   /**
    * An artifact the page's entry fetched for the worker (page-prefetch.ts), or why it could not
@@ -162,6 +168,8 @@ export interface ReadyPayload {
   readonly loadMs: number;
   /** The first load's breakdown (absent for a catalog switch). */
   readonly startup?: StartupTimings;
+  /** The stored session the worker answers on its own (results id 0 follow), as dense indices. */
+  readonly restored?: { readonly session: readonly number[]; readonly k: number };
 }
 
 export type FromWorker =

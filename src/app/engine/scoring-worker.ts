@@ -19,7 +19,8 @@ import { tfjsDotKernel } from '../../tfjs/dot-kernel.js';
 import { destroyDevice, deviceLost, selectBackend } from './backend.js';
 import { type CandidateSource, httpCandidateSource } from '../../recommenders/candidates.js';
 import { type Candidates, Engine } from './engine.js';
-import type { BackendChoice, BackendInfo, BackendName, CandidatesReport, FromWorker, RemoteLlm, StartupTimings, ToWorker } from './messages.js';
+import type { BackendChoice, BackendInfo, BackendName, CandidatesReport, FromWorker, ReadyPayload, RemoteLlm, StartupTimings, ToWorker } from './messages.js';
+import { MAX_SESSION_ITEMS, restoreSession } from '../../core/session/restore.js';
 
 /**
  * The scoring worker: it owns the artifacts, the built models and the tfjs backend, so the page
@@ -32,6 +33,14 @@ const WASM_PATHS = {
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 };
+
+/** The stored session the page sent, as the page will restore it (null: nothing of it is in the catalog). */
+function restoredSession(a: LoadedArtifacts, restore: NonNullable<Extract<ToWorker, { type: 'init' }>['restore']>): ReadyPayload['restored'] {
+  const indexOf = new Map<number, number>();
+  a.ids.forEach((id, i) => indexOf.set(id, i));
+  const { items } = restoreSession(restore.ids, (id) => (typeof id === 'number' ? indexOf.get(id) : undefined), MAX_SESSION_ITEMS);
+  return items.length > 0 ? { session: items, k: restore.k } : undefined;
+}
 
 function post(msg: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
@@ -176,7 +185,7 @@ export class ScoringWorker {
     }
   }
 
-  private postCatalog(type: 'ready' | 'catalog', a: LoadedArtifacts, loadMs: number): void {
+  private postCatalog(type: 'ready' | 'catalog', a: LoadedArtifacts, loadMs: number, restored?: ReadyPayload['restored']): void {
     if (!this.engine || !this.backend) return;
     const popularity = this.engine.itemPopularity.slice();
     post(
@@ -195,6 +204,7 @@ export class ScoringWorker {
         report: a.report,
         loadMs,
         ...(type === 'ready' && this.startup ? { startup: this.startup } : {}),
+        ...(restored ? { restored } : {}),
       },
       [popularity.buffer],
     );
@@ -412,11 +422,14 @@ export class ScoringWorker {
         this.engine.build(now ? tfjsDotKernel : jsDotKernel, 'first');
         const tIndexed = performance.now();
         this.restPending = true;
-        await this.engine.warmUp();
+        // The stored session, answered now (it warms the first models up, as a throw-away session would).
+        const restored = msg.restore ? restoredSession(artifacts, msg.restore) : undefined;
+        if (!restored) await this.engine.warmUp();
         const tWarm = performance.now();
         const backendMs = backendAt > 0 ? backendAt - t0 : 0;
         this.startup = { ...loaded, backendMs, startMs: t0, codeMs: tCode - t0, loadedMs: tLoaded - t0, indexMs: tIndexed - tLoaded, warmUpMs: tWarm - tIndexed };
-        this.postCatalog('ready', artifacts, performance.now() - t0);
+        this.postCatalog('ready', artifacts, performance.now() - t0, restored);
+        if (restored) await this.handle({ type: 'recommend', id: 0, session: [...restored.session], k: restored.k });
         return;
       }
       case 'useEmbeddings':

@@ -1,5 +1,6 @@
 import { CANDIDATES_ENDPOINT } from '../candidates-endpoint.js';
-import { downloadTimeoutMs } from '../storage.js';
+import { LIST_LENGTH } from '../list-length.js';
+import { downloadTimeoutMs, storedSessionIds } from '../storage.js';
 import { prefetchForWorker } from './page-prefetch.js';
 import { recordWorkerSpawned } from '../test-hooks.js';
 import type { BackendChoice, FromWorker, ToWorker } from './messages.js';
@@ -12,8 +13,10 @@ import type { BackendChoice, FromWorker, ToWorker } from './messages.js';
  */
 let early: { worker: Worker; key: string; buffered: FromWorker[] } | null = null;
 
-export function spawnEngine(baseUrl: string, backend: BackendChoice): Worker {
+/** Starts the scoring worker on a dataset's artifacts; it answers the dataset's stored session (if any) by itself. */
+export function spawnEngine(baseUrl: string, backend: BackendChoice, dataset?: string): Worker {
   recordWorkerSpawned();
+  const stored = dataset === undefined ? null : storedSessionIds(dataset);
   const w = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
   const timeoutMs = downloadTimeoutMs();
   const init: ToWorker = {
@@ -23,6 +26,7 @@ export function spawnEngine(baseUrl: string, backend: BackendChoice): Worker {
     downloadTimeoutMs: timeoutMs,
     prefetch: true,
     ...(CANDIDATES_ENDPOINT ? { candidates: CANDIDATES_ENDPOINT } : {}),
+    ...(stored ? { restore: { ids: stored, k: LIST_LENGTH } } : {}),
   };
   w.postMessage(init);
   // The page fetches the first files while the worker's script loads (page-prefetch.ts).
@@ -30,8 +34,8 @@ export function spawnEngine(baseUrl: string, backend: BackendChoice): Worker {
   return w;
 }
 
-export function startEngineEarly(baseUrl: string, backend: BackendChoice): void {
-  const worker = spawnEngine(baseUrl, backend);
+export function startEngineEarly(baseUrl: string, backend: BackendChoice, dataset: string): void {
+  const worker = spawnEngine(baseUrl, backend, dataset);
   const buffered: FromWorker[] = [];
   worker.onmessage = (ev: MessageEvent<FromWorker>) => void buffered.push(ev.data);
   early = { worker, key: `${baseUrl}|${backend}`, buffered };
