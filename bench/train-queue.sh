@@ -23,6 +23,8 @@ run bert4rec --model bert4rec
 run llm2bert4rec-permuted --model llm2bert4rec --permute
 run llm2bert4rec-seed2 --model llm2bert4rec --name llm2bert4rec-seed2 --config bench/configs/seed2.json --no-ship
 run bert4rec-seed2 --model bert4rec --name bert4rec-seed2 --config bench/configs/seed2.json --no-ship
+# The first BERT4Rec run stopped at an 8-epoch cap (the session's budget): resumed to early stop, and shipped.
+run bert4rec-early-stop --model bert4rec
 # Width 128: all of potion-base-4M's 128 dimensions in the LLM start (PCA to 64 keeps part of
 # them; the paper's 208 are out of reach of a 128-d embedder), and the BERT4Rec control at the same width.
 run llm2bert4rec-d128 --model llm2bert4rec --name llm2bert4rec-d128 --config bench/configs/width-128.json --no-ship
