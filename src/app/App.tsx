@@ -1,4 +1,5 @@
 import { exposeTestCases, loadTestCase, recordTiming } from './test-hooks.js';
+import { firstRecommendationShown } from './offline.js';
 import { LIST_LENGTH } from './list-length.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { BackendBar } from './components/BackendBar.js';
@@ -106,6 +107,7 @@ export function App({ dataset, datasets, onDataset }: { dataset: string; dataset
     const perModel: Record<string, number> = {};
     for (const r of state.results) if (!r.generated) perModel[r.model] = r.ms;
     recordTiming(performance.now() - sentAt.current, perModel, state.backend?.name ?? '', sentLength.current);
+    firstRecommendationShown();
     // Keyed on the 'results' messages only: a generative model's later answer is not a new timing.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.resultsSeq]);

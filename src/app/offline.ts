@@ -22,7 +22,22 @@ export function enableOffline(datasetBase: string): void {
       console.warn(`offline cache unavailable: ${(e as Error).message}`);
     }
   };
-  // After the page's own downloads (load event), so caching never competes with the first recommendation.
-  if (document.readyState === 'complete') void start();
-  else window.addEventListener('load', () => void start(), { once: true });
+  // After the first recommendation is shown (or a few seconds after the load event on a page that
+  // shows none): caching reads and hashes every artifact (~12 MB), which on a repeat visit used to
+  // compete with the first recommendation for the CPU.
+  const loaded = new Promise<void>((resolve) => {
+    if (document.readyState === 'complete') resolve();
+    else window.addEventListener('load', () => resolve(), { once: true });
+  });
+  void Promise.race([shown, loaded.then(() => new Promise((r) => setTimeout(r, FALLBACK_MS)))]).then(start);
+}
+
+/** When a page shows no recommendation at all, caching starts this long after the load event. */
+const FALLBACK_MS = 5000;
+let markShown: () => void = () => {};
+const shown = new Promise<void>((resolve) => (markShown = resolve));
+
+/** The page's first recommendations are on screen: the offline cache may start filling now. */
+export function firstRecommendationShown(): void {
+  markShown();
 }
