@@ -15,8 +15,8 @@ test('the research page switches to Video Games: only then its artifacts load, a
   await results.first().getByRole('button', { name: /^Add/ }).click();
   await expect(page.getByTestId('session-item')).toHaveCount(1);
   for (const m of ['v-sknn', 'llmseqsim']) expect((await recItems(page, m)).length).toBe(10);
-  // Games' own trained models (downloaded after the first recommendation) and the hybrid over them.
-  for (const m of ['llm2sasrec', 'gru4rec', 'llmseqsim-sequential']) expect((await recItems(page, m)).length).toBe(10);
+  // Games' own trained models and tuned embedder (downloaded after the first recommendation) and the hybrid over them.
+  for (const m of ['llm2sasrec', 'gru4rec', 'llmseqsim-sequential', 'llmseqsim-ft']) expect((await recItems(page, m)).length).toBe(10);
   // Models Games has no artifacts for are not offered.
   await expect(page.locator('[data-testid=model-column][data-model=llm2bert4rec]')).toHaveCount(0);
   // The choice is kept: a reload stays on Games.
