@@ -61,7 +61,8 @@ export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSE
   const reduced = reduceDims(data.embeddings, config.reduction);
   // Cosine: compare unit vectors. Dot and euclidean use the vectors as they are.
   const scored = config.similarity === 'cosine' ? normalizeRows(reduced) : reduced;
-  const norms2 = rowNorms(reduced).map((v) => v * v);
+  // Squared norms: only the euclidean similarity needs them (computed at build, off the first answer's path otherwise).
+  const norms2 = config.similarity === 'euclidean' ? rowNorms(reduced).map((v) => v * v) : new Float32Array(0);
   const d = reduced.cols;
   const n = reduced.rows;
   const kernel = (data.dotKernel ?? jsDotKernel)(scored);
@@ -142,15 +143,18 @@ export function fitLlmSeqSim(data: TrainingData, config: LlmSeqSimConfig = LLMSE
   function explain(session: Int32Array, items: Int32Array): Int32Array {
     const because = new Int32Array(items.length).fill(-1);
     const L = session.length;
-    const w = config.aggregation === 'last' ? null : decayWeights(config.decay, L);
+    if (config.aggregation === 'last') {
+      // The query is the last item alone: every recommendation is because of it.
+      items.forEach((it, j) => {
+        if (it >= 0) because[j] = session[L - 1];
+      });
+      return because;
+    }
+    const w = decayWeights(config.decay, L);
     unitVectors ??= config.similarity === 'cosine' ? scored : normalizeRows(reduced);
     const unit = unitVectors;
     items.forEach((it, j) => {
       if (it < 0) return;
-      if (!w) {
-        because[j] = session[L - 1];
-        return;
-      }
       let best = -Infinity;
       for (let p = 0; p < L; p++) {
         let dot = 0;

@@ -15,9 +15,12 @@ export const MOST_POPULAR_DEFAULTS: MostPopularConfig = { filterPromptItems: tru
 export function fitMostPopular(data: TrainingData, config: MostPopularConfig = MOST_POPULAR_DEFAULTS): Recommender {
   const counts = new Float64Array(data.nItems);
   for (let p = 0; p < data.train.items.length; p++) counts[data.train.items[p]]++;
-  const ranked = Int32Array.from({ length: data.nItems }, (_, i) => i)
-    .filter((i) => counts[i] > 0)
-    .sort((a, b) => counts[b] - counts[a] || a - b);
+  // A plain loop, not Int32Array.from with a map function (its generic path took ~5 ms for 12k items on first use).
+  let seen = 0;
+  for (let i = 0; i < data.nItems; i++) if (counts[i] > 0) seen++;
+  const ranked = new Int32Array(seen);
+  for (let i = 0, j = 0; i < data.nItems; i++) if (counts[i] > 0) ranked[j++] = i;
+  ranked.sort((a, b) => counts[b] - counts[a] || a - b);
   return {
     name: 'mostpopular',
     config,

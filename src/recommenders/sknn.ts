@@ -119,19 +119,20 @@ function sessionIndex(train: SessionSet, nItems: number): SessionIndex {
 
   // Session -> distinct items (the binary session-item index), CSR.
   const sOff = new Int32Array(nSessions + 1);
-  const sItems: number[] = [];
+  const sItems = new Int32Array(train.items.length); // at most every interaction
+  let nDistinct = 0;
   const mark = new Int32Array(nItems).fill(-1);
   for (let s = 0; s < nSessions; s++) {
     for (let p = train.offsets[s]; p < train.offsets[s + 1]; p++) {
       const it = train.items[p];
       if (mark[it] !== s) {
         mark[it] = s;
-        sItems.push(it);
+        sItems[nDistinct++] = it;
       }
     }
-    sOff[s + 1] = sItems.length;
+    sOff[s + 1] = nDistinct;
   }
-  const sessItems = Int32Array.from(sItems);
+  const sessItems = sItems.slice(0, nDistinct);
 
   // Item -> sessions holding it, CSR.
   const df = new Int32Array(nItems);

@@ -42,7 +42,8 @@ export function sessionsByLastTime(s: SessionSet): Int32Array {
     for (let p = s.offsets[i]; p < s.offsets[i + 1]; p++) if (s.times[p] > m) m = s.times[p];
     last[i] = m;
   }
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => last[a] - last[b] || s.ids[a] - s.ids[b]);
   return order;
 }
