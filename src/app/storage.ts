@@ -1,7 +1,6 @@
 import { MAX_SESSION_ITEMS, restoreSession } from '../core/session/restore.js';
 import { BACKENDS, type BackendChoice } from './engine/messages.js';
 
-
 /**
  * The shopper's session and settings live in localStorage only: nothing leaves the device.
  * What is read back is treated as input: validated, bounded, and anything dropped or repaired

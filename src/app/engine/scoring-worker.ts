@@ -34,7 +34,7 @@ const WASM_PATHS = {
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 };
 
-/** The stored session the page sent, as the page will restore it (null: nothing of it is in the catalog). */
+/** The stored session the page sent, as the page will restore it (undefined: nothing of it is in the catalog). */
 function restoredSession(a: LoadedArtifacts, restore: NonNullable<Extract<ToWorker, { type: 'init' }>['restore']>): ReadyPayload['restored'] {
   const indexOf = new Map<number, number>();
   a.ids.forEach((id, i) => indexOf.set(id, i));
