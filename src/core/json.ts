@@ -13,8 +13,9 @@ import { quoteInput } from './text.js';
  *   later recursive step (schema validation, a recursive parser);
  * - a key repeated in one object is an error naming both lines: JSON.parse keeps the last one
  *   silently, which for `{"<session>": [...]}` merges two answers into one.
- * JSON.parse builds the value; jsonc-parser's scanner (strict mode: no comments, no trailing
- * commas) finds error positions and duplicate keys, which JSON.parse cannot report.
+ * JSON.parse builds the value; a linear scan (scanStructure) finds too-deep nesting and repeated
+ * keys, and on a syntax error jsonc-parser's scanner (strict mode: no comments, no trailing
+ * commas) finds its position, which JSON.parse cannot report.
  */
 export const MAX_JSON_DEPTH = 64;
 
