@@ -11,9 +11,12 @@ describe("the service worker's artifact cache rules", () => {
   it('knows every file the Beauty manifest lists, with the hash of the shipped bytes', async () => {
     const files = manifestFiles(manifest);
     expect(files.get('catalog.json')).toBe(manifest.catalog.sha256);
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['sessions.bin', 'eval.json', 'gru4rec/weights.bin', 'llm2bert4rec/model.json']));
-    // catalog, sessions, eval.json, every embeddings file, and model.json + weights.bin + train-log.json per trained model
-    expect(files.size).toBe(3 + manifest.embeddings.length + 3 * (manifest.sequentialModels ?? []).length);
+    // LLMSeqPrompt's files too (they were left out, and it failed offline).
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['sessions.bin', 'eval.json', 'gru4rec/weights.bin', 'llm2bert4rec/model.json', 'llmseqprompt/weights.bin']));
+    // catalog, sessions, eval.json, every embeddings file, and model.json + weights.bin + train-log.json per trained model of either kind
+    const trained = [...(manifest.sequentialModels ?? []), ...(manifest.promptModels ?? [])];
+    expect(manifest.promptModels?.length).toBeGreaterThan(0);
+    expect(files.size).toBe(3 + manifest.embeddings.length + trained.reduce((n, t) => n + 2 + (t.trainLog ? 1 : 0), 0));
     const bytes = readFileSync(join(dir, 'sessions.bin'));
     expect(await sha256Hex(bytes)).toBe(files.get('sessions.bin'));
   });

@@ -96,6 +96,8 @@ export function useEngine(baseUrl: string, backend: BackendChoice, dataset?: str
           break;
         }
         case 'backend': {
+          // The models changed after the stored session was answered: that answer lacks them.
+          if (storedAnswer.current && !storedAnswer.current.claimed) storedAnswer.current = null;
           const extra = msg.problems ?? [];
           setState((s) => ({
             ...s,
@@ -106,9 +108,12 @@ export function useEngine(baseUrl: string, backend: BackendChoice, dataset?: str
           break;
         }
         case 'results':
-          if (msg.id === 0 && storedAnswer.current && !storedAnswer.current.claimed) {
-            storedAnswer.current.results = msg; // the stored session's answer, before the page asked for it
-            break;
+          if (msg.id === 0 && storedAnswer.current) {
+            if (!storedAnswer.current.claimed) {
+              storedAnswer.current.results = msg; // the stored session's answer, before the page asked for it
+              break;
+            }
+            storedAnswer.current = null; // asked for already: delivered below if it is still the latest
           }
           if (msg.id !== latest.current.id) break; // a newer session is on its way
           deliver(msg);
@@ -135,7 +140,8 @@ export function useEngine(baseUrl: string, backend: BackendChoice, dataset?: str
   const recommend = useCallback((session: readonly number[], k: number, remote?: RemoteLlm) => {
     const e = storedAnswer.current;
     storedAnswer.current = null;
-    if (e && latest.current.id === 0 && !remote && k === e.k && sameItems(session, e.session)) {
+    // Only once: a later call (even for the same session: the models may have changed) asks the worker.
+    if (e && !e.claimed && latest.current.id === 0 && !remote && k === e.k && sameItems(session, e.session)) {
       latest.current = { id: 0, sentAt: performance.now() };
       if (e.results) deliver(e.results);
       else storedAnswer.current = { ...e, claimed: true }; // delivered when it arrives

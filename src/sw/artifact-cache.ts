@@ -1,4 +1,4 @@
-import { type Manifest, parseManifest } from '../core/artifacts/manifest.js';
+import { type Manifest, parseManifest, trainedEntries } from '../core/artifacts/manifest.js';
 export { ARTIFACTS_CACHE, bytesMatch, keyedUrl, keyHash, splitArtifactUrl } from './cache-keys.js';
 
 /**
@@ -21,10 +21,11 @@ export function manifestFiles(m: Manifest): Map<string, string> {
   add(m.sessions);
   add(m.evaluation);
   for (const e of m.embeddings) add(e);
-  for (const s of m.sequentialModels ?? []) {
-    add(s.model);
-    add(s.weights);
-    add(s.trainLog);
+  // The trained models of both kinds (LLMSeqPrompt's files were left out, so it failed offline).
+  for (const t of trainedEntries(m)) {
+    add(t.model);
+    add(t.weights);
+    add(t.trainLog);
   }
   return files;
 }
