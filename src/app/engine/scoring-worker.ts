@@ -100,6 +100,8 @@ export class ScoringWorker {
   private generation: { signal: { aborted: boolean }; done: Promise<void> } | null = null;
   /** Resolves when the tfjs backend has started (background builds wait for it). */
   private backendUp: Promise<void> = Promise.resolve();
+  /** Backend choices the page made ('setBackend'): the start-up's own choice must not override a later one. */
+  private choices = 0;
   /** Where the start-up time went (the first load only). */
   private startup: StartupTimings | undefined;
   /** A vector index outside the browser proposing each session's candidates, if configured. */
@@ -409,9 +411,11 @@ export class ScoringWorker {
         if (now) this.setBackend(now);
         else {
           this.backend = { name: 'cpu', requested: this.requested, notes: [], starting: true };
+          const choicesAtStart = this.choices;
           backend.then(
             (info) =>
               this.enqueue(async () => {
+                if (this.choices !== choicesAtStart) return; // the page chose a backend meanwhile: that one runs
                 this.setBackend(info);
                 await this.rebuildOnBackend();
                 this.announce();
@@ -452,6 +456,9 @@ export class ScoringWorker {
         return;
       }
       case 'setBackend': {
+        this.choices++;
+        // The start-up's backend selection first (it sets tfjs's global backend when it ends), then this one.
+        await this.backendUp;
         this.requested = msg.backend;
         this.failed.clear();
         await this.useBackend(this.requested);
