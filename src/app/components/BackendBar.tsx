@@ -27,13 +27,13 @@ export function BackendBar(props: {
         </select>
       </label>
       {roundTripMs !== null && <span className="timing"> last update {roundTripMs.toFixed(1)} ms</span>}
-      {backend && backend.notes.length > 0 && (
-        <ul className="notes" data-testid="backend-notes">
-          {backend.notes.map((n) => (
-            <li key={n}>{n}</li>
-          ))}
-        </ul>
-      )}
+      {/* Always there, one line tall at least: a note arriving when the backend has started (after the
+          first recommendations) must not push the page down under the shopper's pointer. */}
+      <ul className="notes" data-testid="backend-notes">
+        {(backend?.notes ?? []).map((n) => (
+          <li key={n}>{n}</li>
+        ))}
+      </ul>
     </div>
   );
 }
