@@ -55,6 +55,9 @@ describe('JSON inputs', () => {
     expect(err(() => parseJson('{"a": 1, "\\u0061": 2}', 'esc.json')).message).toMatch(/^esc\.json:1:10: key "a" appears twice/);
     expect(parseJson('{"a": "x,\\"a\\": 1", "b": ["a", {"a": 1}], "c": 1}', 'ok.json')).toMatchObject({ c: 1 });
     expect(err(() => parseJson('{"a": "x,\\"a\\": 1", "b": ["a", {"a": 1}], "b": 1}', 'dup.json')).message).toMatch(/^dup\.json:1:43: key "b" appears twice/);
+    // A value ending in an escaped backslash ends at its quote; the key after it is seen.
+    expect(err(() => parseJson('{"a": "x\\\\", "a": 1}', 'bs.json')).message).toMatch(/^bs\.json:1:14: key "a" appears twice/);
+    expect(parseJson('{"a": "x\\\\\\"a", "b": 1}', 'ok2.json')).toEqual({ a: 'x\\"a', b: 1 });
   });
 });
 

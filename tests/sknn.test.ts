@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fitMostPopular } from '../src/recommenders/popularity.js';
 import { fitSknn, SKNN_DEFAULTS, type SknnConfig } from '../src/recommenders/sknn.js';
 import { denseMatrix } from '../src/core/vectors/matrix.js';
+import { mulberry32 } from '../src/core/vectors/random.js';
 import { sessionsOf, top } from './helpers.js';
 
 // Training sessions A=[0,1,2], B=[0,3], C=[1,3,4], D=[5,6]; C is the most recent.
@@ -111,5 +112,16 @@ describe('MostPopular', () => {
     // counts: 0:2, 1:2, 3:2, 2:1, 4:1, 5:1, 6:1
     expect(top(m.recommend(Int32Array.from([]), 4))).toEqual([0, 1, 3, 2]);
     expect(top(m.recommend(Int32Array.from([1]), 3))).toEqual([0, 3, 2]);
+  });
+
+  it('orders a large catalog with many tied counts as a (count desc, index asc) sort does; unseen items are never recommended', () => {
+    const rand = mulberry32(3);
+    const nItems = 3000;
+    const sessions = Array.from({ length: 2000 }, () => Array.from({ length: 1 + Math.floor(rand() * 6) }, () => Math.floor(rand() * rand() * nItems)));
+    const counts = new Array<number>(nItems).fill(0);
+    for (const s of sessions) for (const it of s) counts[it]++;
+    const expected = counts.map((_, i) => i).filter((i) => counts[i] > 0).sort((a, b) => counts[b] - counts[a] || a - b);
+    const m = fitMostPopular({ train: sessionsOf(sessions, sessions.map((_, i) => i)), nItems });
+    expect(top(m.recommend(Int32Array.from([]), nItems)).filter((i) => i >= 0)).toEqual(expected);
   });
 });

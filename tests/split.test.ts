@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDataset } from '../src/core/dataset/load.js';
+import { sessionsOf } from './helpers.js';
 import { arraySplitSizes, chainFolds, sessionsByLastTime, temporalSplit } from '../src/core/dataset/split.js';
 import { prompt, sessionItems } from '../src/core/dataset/types.js';
 
@@ -44,6 +45,11 @@ describe('dataset loading', () => {
 
   it('orders sessions by last timestamp, ties by session id', () => {
     expect(Array.from(sessionsByLastTime(ds.sessions), (i) => ds.sessions.ids[i])).toEqual([5, 3, 4, 1, 2, 6]);
+    // Already in order (ties by id included), and one id out of order among equal times.
+    const inOrder = sessionsOf([[1], [2], [3], [4]], [10, 20, 20, 30]);
+    expect(Array.from(sessionsByLastTime(inOrder))).toEqual([0, 1, 2, 3]);
+    const swapped = { ...inOrder, ids: Int32Array.from([0, 2, 1, 3]) };
+    expect(Array.from(sessionsByLastTime(swapped))).toEqual([0, 2, 1, 3]);
   });
 });
 

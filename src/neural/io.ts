@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { parseJsonFile } from '../core/artifacts/manifest.js';
+import { parseJsonText } from '../core/json.js';
 import { InputError } from '../core/errors.js';
 import { float32ToFloat16 } from '../core/vectors/float16.js';
 import { SeqModel, type SeqModelConfig } from './model.js';
@@ -113,7 +113,7 @@ export async function serializeModel(model: SeqModel, precision: WeightsPrecisio
 }
 
 export function deserializeModel(jsonText: string, weights: Uint8Array, file = 'model.json'): SeqModel {
-  const parsed = parseJsonFile(jsonText, file, SeqModelFile);
+  const parsed = parseJsonText(jsonText, file, SeqModelFile);
   const specs = parsed.weightsManifest.flatMap((g) => g.weights);
   const expected = expectedBytes(specs);
   if (weights.byteLength !== expected) throw new InputError('weights.bin', `is ${weights.byteLength} bytes, ${file} describes ${expected}`);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { parseJsonFile } from '../core/artifacts/manifest.js';
+import { parseJsonText } from '../core/json.js';
 import { InputError } from '../core/errors.js';
 import type { ItemTokens, LmVocab } from '../core/prompt/lm-tokens.js';
 import type { NameTable } from '../core/prompt/name-vectors.js';
@@ -96,7 +96,7 @@ export async function serializeLm(
 }
 
 export function deserializeLm(jsonText: string, weights: Uint8Array, file = 'model.json'): LoadedLm {
-  const parsed = parseJsonFile(jsonText, file, LmModelFile);
+  const parsed = parseJsonText(jsonText, file, LmModelFile);
   const specs = parsed.weightsManifest.flatMap((g) => g.weights);
   const expected = expectedBytes(specs);
   if (weights.byteLength !== expected) throw new InputError(file.replace(/model\.json$/, 'weights.bin'), `is ${weights.byteLength} bytes, ${file} describes ${expected}`);

@@ -11,16 +11,35 @@ export type MostPopularConfig = z.infer<typeof MostPopularConfig>;
 
 export const MOST_POPULAR_DEFAULTS: MostPopularConfig = { filterPromptItems: true };
 
+/**
+ * The items with a count above 0, most first, ties by index: a counting sort (the counts are
+ * interaction counts, small integers), stable by index. It replaced a comparator sort whose
+ * calls back into JS were ~10 ms of the app's cold start.
+ */
+function rankByCount(counts: Float64Array): Int32Array {
+  let max = 0;
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] > 0) seen++;
+    if (counts[i] > max) max = counts[i];
+  }
+  const ranked = new Int32Array(seen);
+  const start = new Int32Array(max + 1); // per count: where its items start in `ranked`
+  for (let i = 0; i < counts.length; i++) if (counts[i] > 0) start[counts[i]]++;
+  for (let c = max, at = 0; c >= 1; c--) {
+    const n = start[c];
+    start[c] = at;
+    at += n;
+  }
+  for (let i = 0; i < counts.length; i++) if (counts[i] > 0) ranked[start[counts[i]]++] = i;
+  return ranked;
+}
+
 /** Recommends the items with the most training interactions. */
 export function fitMostPopular(data: TrainingData, config: MostPopularConfig = MOST_POPULAR_DEFAULTS): Recommender {
   const counts = new Float64Array(data.nItems);
   for (let p = 0; p < data.train.items.length; p++) counts[data.train.items[p]]++;
-  // A plain loop, not Int32Array.from with a map function (its generic path took ~5 ms for 12k items on first use).
-  let seen = 0;
-  for (let i = 0; i < data.nItems; i++) if (counts[i] > 0) seen++;
-  const ranked = new Int32Array(seen);
-  for (let i = 0, j = 0; i < data.nItems; i++) if (counts[i] > 0) ranked[j++] = i;
-  ranked.sort((a, b) => counts[b] - counts[a] || a - b);
+  const ranked = rankByCount(counts);
   return {
     name: 'mostpopular',
     config,

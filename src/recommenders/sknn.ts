@@ -148,7 +148,8 @@ function sessionIndex(train: SessionSet, nItems: number): SessionIndex {
 
   // Recency rank of each session (higher = more recent last interaction).
   const recency = new Int32Array(nSessions);
-  sessionsByLastTime(train).forEach((s, r) => (recency[s] = r));
+  const byTime = sessionsByLastTime(train);
+  for (let r = 0; r < nSessions; r++) recency[byTime[r]] = r;
 
   const index: SessionIndex = { nSessions, sOff, sessItems, df, iOff, itemSess, idf, recency };
   byN.set(nItems, index);

@@ -1,8 +1,10 @@
 import { httpReader, loadArtifacts, type LoadedArtifacts, onceReader } from '../../core/artifacts/loader.js';
 import type { ArtifactReader } from '../../core/artifacts/loader.js';
 import { firstRefsOfJson } from '../../core/artifacts/first-files.js';
+import { markChecked } from '../../core/artifacts/file-checks.js';
 import { type FileStamps, timedReader } from '../../core/artifacts/load-timings.js';
-import { cacheFirst } from './cached-fetch.js';
+import { cachedArtifact } from './cached-fetch.js';
+import { checkedMemoFor } from './checked-memo.js';
 import type { ToWorker } from './messages.js';
 import { InputError } from '../../core/errors.js';
 
@@ -55,11 +57,11 @@ export class FedFiles {
    * The page's bytes of a file and when it started fetching it (worker clock); an InputError
    * naming the file if the page could not get it; null if the page does not send it (fetch it).
    */
-  async take(file: string): Promise<{ bytes: Uint8Array; startedAt: number } | null> {
+  async take(file: string): Promise<{ bytes: Uint8Array; startedAt: number; checked?: string } | null> {
     if (file !== 'manifest.json' && this.announced && !this.announced.has(file)) return null;
     const msg = this.arrived.get(file) ?? (await new Promise<Prefetched>((resolve) => this.waiting.set(file, resolve)));
     if (msg.error !== undefined && msg.error !== NOT_SENT) throw new InputError(file, msg.error);
-    return msg.bytes ? { bytes: new Uint8Array(msg.bytes), startedAt: local(msg.startedAt) } : null;
+    return msg.bytes ? { bytes: new Uint8Array(msg.bytes), startedAt: local(msg.startedAt), ...(msg.checked ? { checked: msg.checked } : {}) } : null;
   }
 }
 
@@ -74,19 +76,28 @@ export function startDownloads(baseUrl: string, downloadTimeoutMs?: number, prog
   const started = performance.now();
   const stamps = new Map<string, FileStamps>();
   let hashes: Promise<Map<string, string> | null> = Promise.resolve(null);
-  const http = httpReader(baseUrl, cacheFirst(() => hashes), downloadTimeoutMs);
+  const network = httpReader(baseUrl, (url, init) => fetch(url, init), downloadTimeoutMs);
+  // Cache Storage first (read and hashed once, not hashed again by the loader), else the network.
+  const http: ArtifactReader = async (file) => {
+    const cached = await cachedArtifact(`${baseUrl}${file}`, () => hashes);
+    if (!cached) return network(file);
+    markChecked(cached.bytes, cached.sha256);
+    return cached.bytes;
+  };
   const fromPage: ArtifactReader = async (file) => {
     const got = await fed?.take(file);
     if (!got) return http(file);
     const s = stamps.get(file);
     if (s) s.start = got.startedAt; // the page began this download
+    if (got.checked) markChecked(got.bytes, got.checked); // hashed by the page (Cache Storage)
     return got.bytes;
   };
   const read = onceReader(timedReader(fed ? fromPage : http, stamps));
   const manifest = read('manifest.json').then((bytes) => firstRefsOfJson(new TextDecoder().decode(bytes)) ?? []);
   hashes = manifest.then((refs) => new Map(refs.map((r) => [r.file, r.sha256])), () => null);
   void manifest.then((refs) => read.prefetch?.(refs.map((r) => r.file))).catch(() => {});
-  const artifacts = loadArtifacts(read, progress);
+  // Contents checked on an earlier visit with this build are not checked again (no schema code before the first answer).
+  const artifacts = loadArtifacts(read, progress, checkedMemoFor(import.meta.url));
   artifacts.catch(() => {}); // reported where it is awaited (the init message)
   return { read, stamps, t0: () => Math.min(started, fed?.startedAt ?? started), artifacts };
 }

@@ -1,5 +1,5 @@
 import type { LoadedArtifacts, TrainedFiles } from '../../core/artifacts/loader.js';
-import { trainedEntries } from '../../core/artifacts/manifest.js';
+import { trainedEntries } from '../../core/artifacts/file-checks.js';
 import type { SessionSet } from '../../core/dataset/types.js';
 import { type DenseMatrix, type DotKernelFactory, jsDotKernel, normalizeRows } from '../../core/vectors/matrix.js';
 import { topKInto } from '../../core/vectors/topk.js';
@@ -44,7 +44,9 @@ export class Engine {
 
   constructor(readonly artifacts: LoadedArtifacts) {
     this.popularity = new Float64Array(artifacts.ids.length);
-    if (artifacts.split) for (const it of artifacts.split.train.items) this.popularity[it]++;
+    // An indexed loop: for-of over a typed array (the iterator protocol) was ~7 ms of a cold start.
+    const items = artifacts.split?.train.items ?? new Int32Array(0);
+    for (let p = 0; p < items.length; p++) this.popularity[items[p]]++;
     this.listed = new Set(trainedEntries(artifacts.manifest).map((m) => m.name));
   }
 

@@ -111,6 +111,8 @@ export type ToWorker =
       readonly type: 'prefetched';
       readonly file: string;
       readonly bytes?: ArrayBuffer;
+      /** The sha256 the page already checked these bytes against (read from Cache Storage): the worker need not hash them again. */
+      readonly checked?: string;
       readonly error?: string;
       readonly startedAt: number;
       readonly endedAt: number;

@@ -1,7 +1,7 @@
 import { firstRefsOfJson } from '../../core/artifacts/first-files.js';
 import { httpReader } from '../../core/artifacts/http-reader.js';
 import { InputError } from '../../core/errors.js';
-import { cacheFirst } from './cached-fetch.js';
+import { cachedArtifact } from './cached-fetch.js';
 import type { ToWorker } from './messages.js';
 
 /** Epoch milliseconds: comparable between the page and the worker (their performance clocks start apart). */
@@ -18,15 +18,17 @@ export const epochNow = (): number => performance.timeOrigin + performance.now()
 export function prefetchForWorker(worker: Worker, baseUrl: string, timeoutMs: number): void {
   const send = (msg: Extract<ToWorker, { type: 'prefetched' }>) => worker.postMessage(msg, msg.bytes ? [msg.bytes] : []);
   let hashes = new Map<string, string>();
-  const read = httpReader(baseUrl, cacheFirst(async () => hashes), timeoutMs);
+  const read = httpReader(baseUrl, (url, init) => fetch(url, init), timeoutMs);
   const fetchOne = async (file: string, announce?: (bytes: Uint8Array) => string[]) => {
     const startedAt = epochNow();
     try {
-      const bytes = await read(file);
+      // A repeat visit: Cache Storage, checked here once (the worker does not hash it again).
+      const cached = file === 'manifest.json' ? null : await cachedArtifact(`${baseUrl}${file}`, async () => hashes);
+      const bytes = cached?.bytes ?? (await read(file));
       const files = announce?.(bytes);
       // A fresh buffer of exactly the file's bytes, transferred to the worker.
       const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
-      send({ type: 'prefetched', file, bytes: buffer, startedAt, endedAt: epochNow(), ...(files ? { files } : {}) });
+      send({ type: 'prefetched', file, bytes: buffer, startedAt, endedAt: epochNow(), ...(files ? { files } : {}), ...(cached ? { checked: cached.sha256 } : {}) });
       return true;
     } catch (e) {
       // InputError's message starts with the file name; the worker names the file again.

@@ -403,7 +403,10 @@ export class ScoringWorker {
         const tLoaded = performance.now();
         post({ type: 'progress', message: 'Indexing the models' });
         this.original = artifacts;
-        this.trained = loadExtras(read, artifacts);
+        // The trained models' downloads start once the first answer is out: started here, their
+        // fetches and reads ran between the first models' scoring steps and delayed it.
+        let startExtras = (): void => {};
+        this.trained = new Promise<void>((resolve) => (startExtras = resolve)).then(() => loadExtras(read, artifacts));
         this.catalogName = artifacts.manifest.dataset;
         this.embeddingsSource = artifacts.embeddings ? `precomputed ${artifacts.embeddings.name} (CLI)` : 'none';
         this.engine = new Engine(artifacts);
@@ -433,7 +436,11 @@ export class ScoringWorker {
         const backendMs = backendAt > 0 ? backendAt - t0 : 0;
         this.startup = { ...loaded, backendMs, startMs: t0, codeMs: tCode - t0, loadedMs: tLoaded - t0, indexMs: tIndexed - tLoaded, warmUpMs: tWarm - tIndexed };
         this.postCatalog('ready', artifacts, performance.now() - t0, restored);
-        if (restored) await this.handle({ type: 'recommend', id: 0, session: [...restored.session], k: restored.k });
+        try {
+          if (restored) await this.handle({ type: 'recommend', id: 0, session: [...restored.session], k: restored.k });
+        } finally {
+          startExtras();
+        }
         return;
       }
       case 'useEmbeddings':

@@ -61,9 +61,12 @@ export function decodeEmbeddings(bytes: Uint8Array, entry: EmbeddingsEntry): Den
     const q = new Int8Array(bytes.buffer, bytes.byteOffset, n); // int8 has no byte order
     for (let r = 0; r < entry.count; r++) {
       const scale = view.getFloat32(scalesAt + r * 4, true);
+      // |q| <= 128, so a row is finite when 128 x its scale is (as float32): one check per row, not per value.
+      if (!Number.isFinite(Math.fround(128 * scale))) throw new InputError(entry.file, `holds a non-finite value at item row ${r}`);
       const base = r * entry.dim;
       for (let c = 0; c < entry.dim; c++) out[base + c] = q[base + c] * scale;
     }
+    return denseMatrix(entry.count, entry.dim, out);
   }
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(out[i])) {

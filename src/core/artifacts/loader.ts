@@ -2,9 +2,12 @@ import { firstRefs } from './first-files.js';
 import { InputError } from '../errors.js';
 import type { EvalCases, SessionSet } from '../dataset/types.js';
 import type { DenseMatrix } from '../vectors/matrix.js';
+import { parseCheckedJson, parseJsonText, sameJson } from '../json.js';
 import { decodeEmbeddings } from './embeddings.js';
-import { type FileRef, parseCatalogFile, type Manifest, parseJsonFile, parseManifest, parseManifestEntries, type TrainedEntry, trainedEntries, verifyFile } from './manifest.js';
-import { EvalReport } from './report.js';
+import type { CatalogFile, FileRef, Manifest, TrainedEntry } from './manifest.js';
+import type { EvalReport } from './report.js';
+import { parseCatalogFile, trainedEntries, verifyFile } from './file-checks.js';
+import { sha256Hex } from './sha256.js';
 import { decodeSessions } from './sessions.js';
 
 /**
@@ -20,6 +23,19 @@ export interface ArtifactReader {
   stamp?: (file: string, at: 'verified' | 'done') => void;
   /** Starts reading files that will be read soon (see onceReader). */
   prefetch?: (files: readonly string[]) => void;
+}
+
+/**
+ * Which file contents already passed their checks with this code (by sha256): a repeat load of
+ * the same bytes takes JSON.parse's result instead of checking it again. The checks' result is a
+ * function of the bytes and the checking code, so the key must change with the code (the
+ * browser's memo is keyed by the build, app/engine/checked-memo.ts). With a memo, the schema
+ * code (zod, manifest.ts and report.ts) is imported only when something must be checked: on a
+ * repeat visit it is not evaluated before the first recommendation.
+ */
+export interface CheckedMemo {
+  has(check: string, sha256: string): Promise<boolean>;
+  add(check: string, sha256: string): void;
 }
 
 export interface ArtifactProblem {
@@ -48,7 +64,23 @@ export async function readVerified(read: ArtifactReader, ref: FileRef): Promise<
 }
 
 export async function loadManifest(read: ArtifactReader): Promise<Manifest> {
+  const { parseManifest } = await import('./manifest.js');
   return parseManifest(text(await read('manifest.json')), 'manifest.json');
+}
+
+/**
+ * The manifest for serving (a malformed list entry is dropped and named, see
+ * parseManifestEntries). Remembered only when it had no problem and the schema's output is
+ * the JSON itself (nothing stripped or defaulted), so the memo's answer is the check's.
+ */
+async function loadManifestEntries(bytes: Uint8Array, memo?: CheckedMemo): Promise<{ manifest: Manifest; problems: ArtifactProblem[] }> {
+  const json = text(bytes);
+  const sha = memo ? await sha256Hex(bytes) : '';
+  if (memo && (await memo.has('manifest', sha))) return { manifest: parseCheckedJson(json) as Manifest, problems: [] };
+  const { parseManifestEntries } = await import('./manifest.js');
+  const checked = parseManifestEntries(json, 'manifest.json');
+  if (memo && checked.problems.length === 0 && sameJson(checked.manifest, parseCheckedJson(json))) memo.add('manifest', sha);
+  return checked;
 }
 
 export interface LoadedCatalog {
@@ -56,8 +88,17 @@ export interface LoadedCatalog {
   readonly titles: string[];
 }
 
-export async function loadCatalog(read: ArtifactReader, manifest: Manifest): Promise<LoadedCatalog> {
-  const catalog = parseCatalogFile(text(await readVerified(read, manifest.catalog)), manifest.catalog.file);
+export async function loadCatalog(read: ArtifactReader, manifest: Manifest, memo?: CheckedMemo): Promise<LoadedCatalog> {
+  const ref = manifest.catalog;
+  const json = text(await readVerified(read, ref));
+  let catalog: CatalogFile;
+  if (memo && (await memo.has('catalog', ref.sha256))) {
+    const { dataset, ids, titles } = parseCheckedJson(json) as CatalogFile;
+    catalog = { dataset, ids, titles };
+  } else {
+    catalog = parseCatalogFile(json, ref.file);
+    memo?.add('catalog', ref.sha256);
+  }
   if (catalog.ids.length !== manifest.catalog.count) {
     throw new InputError(manifest.catalog.file, `has ${catalog.ids.length} items, the manifest says ${manifest.catalog.count}`);
   }
@@ -95,10 +136,15 @@ export async function loadItemEmbeddings(read: ArtifactReader, manifest: Manifes
   return { name: entry.name, vectors: decodeEmbeddings(await readVerified(read, entry), entry) };
 }
 
-export async function loadReport(read: ArtifactReader, manifest: Manifest): Promise<EvalReport | null> {
+export async function loadReport(read: ArtifactReader, manifest: Manifest, memo?: CheckedMemo): Promise<EvalReport | null> {
   const ref = manifest.evaluation;
   if (!ref) return null;
-  return parseJsonFile(text(await readVerified(read, ref)), ref.file, EvalReport);
+  const json = text(await readVerified(read, ref));
+  if (memo && (await memo.has('report', ref.sha256))) return parseCheckedJson(json) as EvalReport;
+  const { EvalReport } = await import('./report.js');
+  const report = parseJsonText(json, ref.file, EvalReport);
+  if (memo && sameJson(report, parseCheckedJson(json))) memo.add('report', ref.sha256);
+  return report;
 }
 
 /** A trained model's files as downloaded and verified (deserialised per tfjs backend by its catalogue entry). */
@@ -180,14 +226,14 @@ export function onceReader(read: ArtifactReader): ArtifactReader {
   return once;
 }
 
-export async function loadArtifacts(read: ArtifactReader, progress: (msg: string) => void = () => {}): Promise<LoadedArtifacts> {
+export async function loadArtifacts(read: ArtifactReader, progress: (msg: string) => void = () => {}, memo?: CheckedMemo): Promise<LoadedArtifacts> {
   progress('Loading manifest.json');
   // A malformed list entry disables only what it describes; the rest of the manifest serves.
-  const { manifest, problems } = parseManifestEntries(text(await read('manifest.json')), 'manifest.json');
+  const { manifest, problems } = await loadManifestEntries(await read('manifest.json'), memo);
   // Every first file downloads at once (the catalog is decoded first, the others meanwhile).
   read.prefetch?.(firstFiles(manifest));
   progress(`Loading ${manifest.catalog.file}`);
-  const { ids, titles } = await loadCatalog(read, manifest);
+  const { ids, titles } = await loadCatalog(read, manifest, memo);
   read.stamp?.(manifest.catalog.file, 'done');
   const optional = async <T>(file: string, load: () => Promise<T>): Promise<T | null> => {
     try {
@@ -203,7 +249,7 @@ export async function loadArtifacts(read: ArtifactReader, progress: (msg: string
   const [split, embeddings, report] = await Promise.all([
     optional(manifest.sessions?.file ?? 'sessions.bin', () => loadSplit(read, manifest, ids.length)),
     optional(manifest.embeddings[0]?.file ?? 'embeddings', () => loadItemEmbeddings(read, manifest, ids.length)),
-    optional(manifest.evaluation?.file ?? 'eval.json', () => loadReport(read, manifest)),
+    optional(manifest.evaluation?.file ?? 'eval.json', () => loadReport(read, manifest, memo)),
   ]);
   return { manifest, ids, titles, split, embeddings, report, problems };
 }

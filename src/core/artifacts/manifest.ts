@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '../errors.js';
-import { parseJson, parseJsonText } from '../json.js';
+import { parseJsonText } from '../json.js';
 import { sha256Hex } from './sha256.js';
 
 /**
@@ -128,11 +127,6 @@ export type Manifest = z.infer<typeof Manifest>;
 /** A model with trained files: a sequential model or a prompt (language) model. */
 export type TrainedEntry = SeqModelEntry | PromptModelEntry;
 
-/** Every model with trained files the manifest lists (sequential, then prompt models). */
-export function trainedEntries(m: Pick<Manifest, 'sequentialModels' | 'promptModels'>): TrainedEntry[] {
-  return [...(m.sequentialModels ?? []), ...(m.promptModels ?? [])];
-}
-
 /** The catalog file: dataset item ids and titles, in dense index order. */
 export const CatalogFile = z
   .object({
@@ -142,28 +136,6 @@ export const CatalogFile = z
   })
   .refine((c) => c.ids.length === c.titles.length, 'ids and titles must have the same length');
 export type CatalogFile = z.infer<typeof CatalogFile>;
-
-/**
- * The catalog file, checked by hand rather than with the CatalogFile schema: it is on the path
- * to the first recommendation, and zod's per-element check of its ~24k values took 60-72 ms on
- * first use in a fresh Node process; a plain loop does the same checks. Same rules, errors name the file and index.
- */
-export function parseCatalogFile(text: string, file: string): CatalogFile {
-  const raw = parseJson(text, file) as Partial<Record<keyof CatalogFile, unknown>> | null;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(file, 'does not match the expected format: not a JSON object');
-  const { dataset, ids, titles } = raw;
-  if (typeof dataset !== 'string') throw new InputError(file, 'does not match the expected format: "dataset" must be a string');
-  if (!Array.isArray(ids)) throw new InputError(file, 'does not match the expected format: "ids" must be an array');
-  if (!Array.isArray(titles)) throw new InputError(file, 'does not match the expected format: "titles" must be an array');
-  for (let i = 0; i < ids.length; i++) {
-    if (!Number.isInteger(ids[i])) throw new InputError(file, `does not match the expected format: ids[${i}] must be an integer`);
-  }
-  for (let i = 0; i < titles.length; i++) {
-    if (typeof titles[i] !== 'string') throw new InputError(file, `does not match the expected format: titles[${i}] must be a string`);
-  }
-  if (ids.length !== titles.length) throw new InputError(file, 'does not match the expected format: ids and titles must have the same length');
-  return { dataset, ids: ids as number[], titles: titles as string[] };
-}
 
 /** Kept for existing imports: the one JSON reader is parseJsonText in core/json.ts. */
 export const parseJsonFile = parseJsonText;
@@ -201,12 +173,6 @@ export function parseManifestEntries(text: string, file = 'manifest.json'): { ma
 }
 
 export { sha256Hex };
+// The checks that need no schema code live in file-checks.ts (the worker's entry loads them without zod).
+export { parseCatalogFile, trainedEntries, verifyFile } from './file-checks.js';
 
-/** Checks a file's size and checksum against its manifest entry. */
-export async function verifyFile(bytes: Uint8Array, ref: FileRef): Promise<void> {
-  if (bytes.byteLength !== ref.bytes) {
-    throw new InputError(ref.file, `is ${bytes.byteLength} bytes, the manifest says ${ref.bytes} (truncated or replaced?)`);
-  }
-  const h = await sha256Hex(bytes);
-  if (h !== ref.sha256) throw new InputError(ref.file, `checksum mismatch (sha256 ${h}, the manifest says ${ref.sha256})`);
-}

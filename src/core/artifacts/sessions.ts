@@ -67,6 +67,7 @@ export function decodeSessions(bytes: Uint8Array, shape: SessionsShape, nItems: 
   for (const arr of [items, promptItems, targets]) for (let i = 0; i < arr.length; i++) if (arr[i] < 0 || arr[i] >= nItems) throw bad(`item index ${arr[i]} outside the catalog (${nItems} items)`);
   const times = new Float64Array(shape.trainInteractions);
   for (let s = 0; s < shape.trainSessions; s++) times.fill(last[s], offsets[s], offsets[s + 1]);
-  const ids = Int32Array.from({ length: shape.trainSessions }, (_, i) => i);
+  const ids = new Int32Array(shape.trainSessions); // a loop: Int32Array.from with a map function is slow on first use
+  for (let i = 0; i < ids.length; i++) ids[i] = i;
   return { train: { ids, offsets, items, times }, test: { sessionIds, promptOffsets, promptItems, targets } };
 }
