@@ -198,6 +198,7 @@ export function registerPromptCommands(program: Command): void {
     .option('--limit <n>', 'only the first n test sessions', (v) => Number(v))
     .addOption(new Option('--split <s>', "local: the test split, or the prompt-data validation sessions (500, never trained on) where decoding is chosen").choices(['test', 'valid']).default('test'))
     .option('--constrained', 'local: constrained decoding (only continuations of catalog names)')
+    .option('--no-constrained', 'local: free decoding (the model may write any name), whatever the model stores')
     .option('--temperature <t>', 'override the sampling temperature (paper 0.5; the extension found 0.25 better)', (v) => Number(v))
     .option('--time-budget <ms>', 'local: generation time budget per session (the app uses the model\'s 5 s; evaluation measures the model, not the machine\'s load)', (v) => Number(v), 600_000)
     .option('--json <out>', 'write {"sessions", "metrics", ...}')
@@ -230,13 +231,13 @@ export function registerPromptCommands(program: Command): void {
         const entry = readManifest(o.dataset)?.promptModels?.find((m) => m.name === o.name);
         if (!entry) throw new InputError(`public/models/${o.dataset}/manifest.json`, `lists no prompt model "${o.name}": run \`npm run cli -- train --dataset ${o.dataset} --model llmseqprompt\``);
         const rec = await loadLlmSeqPrompt(o.dataset, entry, dataset.catalog, {
-          sampling: { timeBudgetMs: o.timeBudget, ...(o.temperature !== undefined ? { temperature: o.temperature } : {}), ...(o.constrained ? { constrained: true } : {}) },
+          sampling: { timeBudgetMs: o.timeBudget, ...(o.temperature !== undefined ? { temperature: o.temperature } : {}), ...(o.constrained !== undefined ? { constrained: o.constrained } : {}) },
         });
         const r = await runEval(p, rec, o.limit, o.quiet, o.split, (rec.config as { seed: number }).seed);
         result = Object.assign({ split: o.split }, r);
         config = rec.config;
         rec.dispose?.();
-        label = `${o.name}${o.constrained ? ' constrained' : ''}${o.temperature !== undefined ? ` (temperature ${o.temperature})` : ''}${o.split === 'valid' ? ' [validation]' : ''}`;
+        label = `${o.name}${o.constrained === true ? ' constrained' : o.constrained === false ? ' free' : ''}${o.temperature !== undefined ? ` (temperature ${o.temperature})` : ''}${o.split === 'valid' ? ' [validation]' : ''}`;
       }
       out(promptMetricsTable([{ label, metrics: result.metrics }]));
       if (o.json) {
