@@ -27,6 +27,7 @@ async function cliRun(args: string[]): Promise<string> {
 
 afterAll(() => {
   for (const d of [dataDir, outDir, cacheDir]) rmSync(d, { recursive: true, force: true });
+  rmSync(join(ROOT, 'configs', `${name}.json`), { force: true });
 });
 
 describe('cli train on a tiny dataset', () => {
@@ -89,5 +90,18 @@ describe('cli train on a tiny dataset', () => {
     expect(rec.items.map((x) => x.id)).not.toContain(4);
     for (let i = 1; i < rec.items.length; i++) expect(rec.items[i].score).toBeLessThanOrEqual(rec.items[i - 1].score);
     await expect(cliRun(['recommend', '--model', 'sasrec', '--items', '3,999'])).rejects.toThrow(/--items: item 2 \("999"\) is not an item id/);
+  }, 180_000);
+
+  it('the LLMSeqSim&Sequential hybrid is tuned over the sequential models, not over a language model the dataset also ships', async () => {
+    await cliRun(['embed', '--quiet']);
+    const lmCfg = join(dataDir, 'lm.json');
+    writeFileSync(lmCfg, JSON.stringify({ dim: 8, layers: 1, heads: 1, epochs: 1, n: 2, maxTokens: 6 }));
+    await cliRun(['train', '--model', 'llmseqprompt', '--config', lmCfg, '--eval-limit', '5', '--quiet']);
+    expect(parseManifest(readFileSync(join(outDir, 'manifest.json'), 'utf8')).promptModels?.map((m) => m.name)).toEqual(['llmseqprompt']);
+    // Before: the grid named the language model as the hybrid's sequential model and the run stopped on an invalid config.
+    const tuned = await cliRun(['tune', '--model', 'llmseqsim-sequential', '--quiet']);
+    const best = JSON.parse(readFileSync(join(ROOT, 'configs', `${name}.json`), 'utf8')) as { models: Record<string, { config: { sequential: string } }> };
+    expect(best.models['llmseqsim-sequential'].config.sequential).toBe('sasrec');
+    expect(tuned).not.toMatch(/llmseqprompt/);
   }, 180_000);
 });

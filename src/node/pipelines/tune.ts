@@ -55,7 +55,8 @@ export async function tuneModel(o: TuneOptions): Promise<TuneResult> {
   if (entry.tuning.on === 'none') throw new RangeError(`${o.model} is not tuned by \`tune\`: ${entry.tuning.why}`);
   const ws = await openWorkspace(o.dataset, [o.model], { embeddings: o.embeddings });
   const best = (m: string) => readBestConfig(o.dataset, m)?.config;
-  const trainedNames = [...ws.trained.keys()];
+  // The sequential models only: a hybrid over a trained model cannot run on the language model (LLMSeqPrompt).
+  const trainedNames = [...ws.trained].filter(([, f]) => 'arch' in f.entry).map(([name]) => name);
   const grid = o.gridFile
     ? readJsonFile(o.gridFile)
     : entry.tuning.on === 'folds'
