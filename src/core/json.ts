@@ -65,13 +65,6 @@ interface Duplicate {
 }
 
 /**
- * One linear pass over the text: refuses nesting deeper than `max` (with the line and column
- * where it gets too deep) and finds the first key repeated in one object. Hand-written rather
- * than jsonc-parser's `visit` (which does find both) because this runs on every artifact on the
- * way to the first recommendation: `visit` took ~55 ms on the 0.9 MB catalog, this loop a few ms.
- * The text's syntax is JSON.parse's job; a key's escapes are decoded only when it has any.
- */
-/**
  * The offset of the quote that closes the string opened at `open` (the text's length if none):
  * the next quote not escaped by an odd run of backslashes. indexOf jumps through the string
  * natively (a per-character loop was most of this scan's time on the catalog's titles).
@@ -85,6 +78,13 @@ function stringEnd(text: string, open: number): number {
   return text.length;
 }
 
+/**
+ * One linear pass over the text: refuses nesting deeper than `max` (with the line and column
+ * where it gets too deep) and finds the first key repeated in one object. Hand-written rather
+ * than jsonc-parser's `visit` (which does find both) because this runs on every artifact on the
+ * way to the first recommendation: `visit` took ~55 ms on the 0.9 MB catalog, this loop a few ms.
+ * The text's syntax is JSON.parse's job; a key's escapes are decoded only when it has any.
+ */
 function scanStructure(text: string, file: string, max: number): Duplicate | null {
   const objects: (Map<string, number> | null)[] = []; // per open bracket: its keys, null for an array
   let expectKey = false;
