@@ -8,6 +8,13 @@ run() { # name, then the cli train arguments
     echo "$(date -u +%FT%TZ) skip $name (done)"
     return
   fi
+  # One process per run: another queue (or a side run) training the same name is skipped, not joined.
+  exec 8>"$Q/$name.lock"
+  if ! flock -n 8; then
+    echo "$(date -u +%FT%TZ) skip $name (another process is training it)"
+    exec 8>&-
+    return
+  fi
   echo "$(date -u +%FT%TZ) start $name: $*"
   if npx tsx src/node/cli.ts train --dataset "$DATASET" --resume --quiet "$@" >>"$Q/$name.log" 2>&1; then
     echo "$*" > "$Q/$name.done"
@@ -15,4 +22,5 @@ run() { # name, then the cli train arguments
   else
     echo "$(date -u +%FT%TZ) FAILED $name (see $Q/$name.log)"
   fi
+  exec 8>&-
 }
