@@ -128,6 +128,8 @@ try {
     firstLoads.push(await measureLoad(page, 'cold', counter));
     // Let the service worker install and cache the artifacts, as a shopper's first visit does.
     await page.waitForFunction(() => (window.__llmseqrecOffline?.cached ?? 0) > 0 && window.__llmseqrecOffline!.cached >= window.__llmseqrecOffline!.files, null, { timeout: 120_000 }).catch(() => {});
+    // ... and, after that, load the scoring code once more for the browser's code cache (spawn-early.ts, warmEngineCode).
+    await page.waitForFunction(() => window.__llmseqrecCodeWarm !== undefined, null, { timeout: 60_000 }).catch(() => {});
     firstLoads.push(await measureLoad(page, 'repeat', counter));
     await context.close();
   }

@@ -34,6 +34,9 @@ test('after one visit the app recommends with the server stopped, and a corrupt 
     const first = await page.evaluate(() => window.__llmseqrecOffline!);
     expect(first.files).toBeGreaterThanOrEqual(10);
     expect(first.cached).toBe(first.files);
+    // Then the scoring code is loaded once more, for the browser's code cache: once per build.
+    await page.waitForFunction(() => window.__llmseqrecCodeWarm !== undefined, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => window.__llmseqrecCodeWarm!.result)).toBe('warmed');
 
     // Corrupt the cached embeddings: the next load must not use them, but refetch the file.
     const flipped = await page.evaluate(async () => {
@@ -55,6 +58,8 @@ test('after one visit the app recommends with the server stopped, and a corrupt 
     await expect(page.getByText(/checksum mismatch/)).toHaveCount(0);
     await page.waitForFunction(() => window.__llmseqrecOffline !== undefined, null, { timeout: 60_000 });
     expect(await page.evaluate(() => window.__llmseqrecOffline!)).toEqual(first);
+    await page.waitForFunction(() => window.__llmseqrecCodeWarm !== undefined, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => window.__llmseqrecCodeWarm!.result)).toBe('already');
 
     // Stop the server: the next load comes from the service worker alone.
     await stop();

@@ -1,3 +1,4 @@
+import { warmEngineCode } from './engine/spawn-early.js';
 import { recordOfflineCache } from './test-hooks.js';
 
 /**
@@ -11,7 +12,10 @@ export function enableOffline(datasetBase: string): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   const base = new URL(datasetBase, location.href).href;
   navigator.serviceWorker.addEventListener('message', (e: MessageEvent<{ type?: string; base?: string; files?: number; cached?: number }>) => {
-    if (e.data?.type === 'dataset-cached' && e.data.base === base) recordOfflineCache(e.data.files ?? 0, e.data.cached ?? 0);
+    if (e.data?.type !== 'dataset-cached' || e.data.base !== base) return;
+    recordOfflineCache(e.data.files ?? 0, e.data.cached ?? 0);
+    // The first visit's work is done: the next visit's scoring code can be compiled for it now.
+    void warmEngineCode();
   });
   const start = async () => {
     try {

@@ -21,11 +21,17 @@ declare global {
     __llmseqrecStartup?: { spawnedAt: number; readyAt?: number; worker?: StartupTimings };
     /** How many of the dataset manifest's files the service worker has cached (offline use). */
     __llmseqrecOffline?: { files: number; cached: number };
+    /** Whether this visit loaded the scoring code once more for the browser's code cache (spawn-early.ts, warmEngineCode), and how long it took. */
+    __llmseqrecCodeWarm?: { result: 'warmed' | 'already' | 'failed'; ms: number };
   }
 }
 
 export function recordOfflineCache(files: number, cached: number): void {
   window.__llmseqrecOffline = { files, cached };
+}
+
+export function recordCodeWarm(result: 'warmed' | 'already' | 'failed', ms: number): void {
+  window.__llmseqrecCodeWarm = { result, ms };
 }
 
 export function recordTiming(renderedMs: number, perModel: Record<string, number>, backend: string, sessionLength: number): void {

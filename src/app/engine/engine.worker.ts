@@ -22,6 +22,10 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
     fed.receive(msg);
     return;
   }
+  if (msg.type === 'loadCode') {
+    void code.then(() => scope.postMessage({ type: 'codeLoaded' } satisfies FromWorker));
+    return;
+  }
   if (msg.type === 'init' && !early) {
     const progress = (message: string) => scope.postMessage({ type: 'progress', message } satisfies FromWorker);
     early = startDownloads(msg.baseUrl, msg.downloadTimeoutMs, progress, msg.prefetch ? fed : undefined);
@@ -31,7 +35,8 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
   else pending.push(msg);
 };
 
-void import('./scoring-worker.js').then(({ ScoringWorker }) => {
+const code = import('./scoring-worker.js');
+void code.then(({ ScoringWorker }) => {
   worker = new ScoringWorker(early);
   for (const msg of pending.splice(0)) worker.receive(msg);
 });

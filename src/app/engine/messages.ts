@@ -123,6 +123,11 @@ export type ToWorker =
   | { readonly type: 'setBackend'; readonly backend: BackendChoice }
   /** Test hook: destroy the WebGPU device, as a driver reset would, to exercise the fallback. */
   | { readonly type: 'loseDevice' }
+  /**
+   * To a throw-away worker only (spawn-early.ts, warmEngineCode): answer 'codeLoaded' once the
+   * scoring code has loaded, so the browser compiles it a second time and keeps its code cache.
+   */
+  | { readonly type: 'loadCode' }
   /** Item vectors computed in the browser for the current catalog (same items, same order). */
   | { readonly type: 'useEmbeddings'; readonly vectors: Float32Array; readonly dim: number; readonly source: string }
   /** Another catalog (imported CSV) with its vectors: only embedding models can serve it. */
@@ -176,6 +181,8 @@ export interface ReadyPayload {
 
 export type FromWorker =
   | { readonly type: 'progress'; readonly message: string }
+  /** The answer to 'loadCode': the scoring code has loaded (and compiled). */
+  | { readonly type: 'codeLoaded' }
   | ({ readonly type: 'ready' } & ReadyPayload)
   | {
       readonly type: 'results';

@@ -476,7 +476,8 @@ export class ScoringWorker {
         destroyDevice();
         return;
       case 'prefetched':
-        return; // the worker's entry takes these (early-load.ts)
+      case 'loadCode':
+        return; // the worker's entry takes these (early-load.ts, warmEngineCode)
       case 'recommend': {
         const engine = this.engine;
         if (!engine || !this.backend) return;
