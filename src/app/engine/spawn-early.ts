@@ -28,9 +28,10 @@ const WARM_TIMEOUT_MS = 60_000;
  * keeps a script's compiled code only from the second time it loads it, so a shopper's second
  * visit compiled the scoring worker's code (~360 kB: the models, tfjs-core, zod) from scratch:
  * measured on second visits (`npm run bench:browser`, medians), its code was ready ~145 ms after
- * the worker started, ~90-97 ms with this warm-up. After the first visit's work (offline.ts calls this once the offline
- * cache is filled), a throw-away worker loads that code once more and is closed; once per build
- * (the key is this module's URL, whose hash changes with the worker's file name).
+ * the worker started, ~90-97 ms with this warm-up. After the first visit's work (offline.ts
+ * calls this once the offline cache is filled), a throw-away worker loads that code once more
+ * and is closed; once per build (the key is this module's URL, whose hash changes with the
+ * worker's file name).
  */
 export async function warmEngineCode(): Promise<void> {
   const build = import.meta.url;
