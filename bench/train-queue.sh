@@ -29,6 +29,9 @@ run bert4rec-early-stop --model bert4rec
 # them; the paper's 208 are out of reach of a 128-d embedder), and the BERT4Rec control at the same width.
 run llm2bert4rec-d128 --model llm2bert4rec --name llm2bert4rec-d128 --config bench/configs/width-128.json --no-ship
 run bert4rec-d128 --model bert4rec --name bert4rec-d128 --config bench/configs/width-128.json --no-ship
+# The second seed of the width-128 pair (the shipped LLM2BERT4Rec is width 128, seed 42).
+run llm2bert4rec-d128-seed2 --model llm2bert4rec --name llm2bert4rec-d128-seed2 --config bench/configs/width-128-seed2.json --no-ship
+run bert4rec-d128-seed2 --model bert4rec --name bert4rec-d128-seed2 --config bench/configs/width-128-seed2.json --no-ship
 # (SASRec, LLM2SASRec, GRU4Rec and LLM2GRU4Rec are not in this queue: their runs to early stop are
 # `<model>-early-stop` (bench/train-alone.sh times them), and which of those is shipped was decided
 # on their numbers, README; a `run <model>` here would train or re-ship the shipped name.)
