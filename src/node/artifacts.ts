@@ -152,7 +152,7 @@ export function writeCatalogArtifacts(dataset: string, catalog: Catalog, split?:
   const previous = readManifest(dataset);
   let sessions = previous?.sessions;
   if (split) {
-    const enc = encodeSessions(split.train, split.test);
+    const enc = encodeSessions(split.train, split.test, catalog.ids.length);
     sessions = { ...writeArtifact(dataset, SESSIONS_FILE, enc.bytes), ...enc.shape };
   }
   const manifest: Manifest = {

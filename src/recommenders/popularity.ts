@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { itemCounts } from '../core/dataset/item-sessions.js';
 import type { Ranked, Recommender, TrainingData } from './types.js';
 
 export const MostPopularConfig = z
@@ -37,8 +38,7 @@ function rankByCount(counts: Float64Array): Int32Array {
 
 /** Recommends the items with the most training interactions. */
 export function fitMostPopular(data: TrainingData, config: MostPopularConfig = MOST_POPULAR_DEFAULTS): Recommender {
-  const counts = new Float64Array(data.nItems);
-  for (let p = 0; p < data.train.items.length; p++) counts[data.train.items[p]]++;
+  const counts = itemCounts(data.train, data.nItems);
   const ranked = rankByCount(counts);
   return {
     name: 'mostpopular',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { byItemFor, distinctSessionItems, itemSessionsOf } from '../core/dataset/item-sessions.js';
 import { sessionsByLastTime } from '../core/dataset/split.js';
 import type { SessionSet } from '../core/dataset/types.js';
 import { aggregateSession } from '../core/session/aggregate.js';
@@ -102,56 +103,51 @@ interface SessionIndex {
   /** Sessions holding each item, and item -> sessions CSR. */
   readonly df: Int32Array;
   readonly iOff: Int32Array;
-  readonly itemSess: Int32Array;
+  readonly itemSess: Uint16Array | Int32Array;
   readonly idf: Float64Array;
-  /** Recency rank of each session (higher = more recent last interaction). */
-  readonly recency: Int32Array;
+  /** Recency rank of each session (higher = more recent last interaction); only 'recent' sampling needs it. */
+  recency(): Int32Array;
 }
 
 const indexCache = new WeakMap<SessionSet, Map<number, SessionIndex>>();
 
+/**
+ * The index of a training set: from sessions.bin's precomputed item -> sessions index when the
+ * set has one (the app's first recommendation does not wait for building it), else built here.
+ */
 function sessionIndex(train: SessionSet, nItems: number): SessionIndex {
   let byN = indexCache.get(train);
   if (!byN) indexCache.set(train, (byN = new Map()));
   const cached = byN.get(nItems);
   if (cached) return cached;
   const nSessions = train.offsets.length - 1;
-
-  // Session -> distinct items (the binary session-item index), CSR.
-  const sOff = new Int32Array(nSessions + 1);
-  const sItems = new Int32Array(train.items.length); // at most every interaction
-  let nDistinct = 0;
-  const mark = new Int32Array(nItems).fill(-1);
-  for (let s = 0; s < nSessions; s++) {
-    for (let p = train.offsets[s]; p < train.offsets[s + 1]; p++) {
-      const it = train.items[p];
-      if (mark[it] !== s) {
-        mark[it] = s;
-        sItems[nDistinct++] = it;
-      }
-    }
-    sOff[s + 1] = nDistinct;
-  }
-  const sessItems = sItems.slice(0, nDistinct);
-
-  // Item -> sessions holding it, CSR.
+  const pre = byItemFor(train, nItems);
+  // A precomputed index is written only for sessions without repeated items: they are their own distinct items.
+  const distinct = pre ? { offsets: train.offsets, items: train.items } : distinctSessionItems(train, nItems);
+  const { offsets: iOff, sessions: itemSess } = pre ?? itemSessionsOf(distinct, nItems);
   const df = new Int32Array(nItems);
-  for (let p = 0; p < sessItems.length; p++) df[sessItems[p]]++;
-  const iOff = new Int32Array(nItems + 1);
-  for (let i = 0; i < nItems; i++) iOff[i + 1] = iOff[i] + df[i];
-  const itemSess = new Int32Array(sessItems.length);
-  const fill = iOff.slice(0, nItems);
-  for (let s = 0; s < nSessions; s++) for (let p = sOff[s]; p < sOff[s + 1]; p++) itemSess[fill[sessItems[p]]++] = s;
-
   const idf = new Float64Array(nItems);
-  for (let i = 0; i < nItems; i++) idf[i] = df[i] > 0 ? 1 + Math.log(nSessions / df[i]) : 0;
-
-  // Recency rank of each session (higher = more recent last interaction).
-  const recency = new Int32Array(nSessions);
-  const byTime = sessionsByLastTime(train);
-  for (let r = 0; r < nSessions; r++) recency[byTime[r]] = r;
-
-  const index: SessionIndex = { nSessions, sOff, sessItems, df, iOff, itemSess, idf, recency };
+  for (let i = 0; i < nItems; i++) {
+    df[i] = iOff[i + 1] - iOff[i];
+    idf[i] = df[i] > 0 ? 1 + Math.log(nSessions / df[i]) : 0;
+  }
+  let recency: Int32Array | null = null;
+  const index: SessionIndex = {
+    nSessions,
+    sOff: distinct.offsets,
+    sessItems: distinct.items,
+    df,
+    iOff,
+    itemSess,
+    idf,
+    recency() {
+      if (recency) return recency;
+      recency = new Int32Array(nSessions);
+      const byTime = sessionsByLastTime(train);
+      for (let r = 0; r < nSessions; r++) recency[byTime[r]] = r;
+      return recency;
+    },
+  };
   byN.set(nItems, index);
   return index;
 }
@@ -165,7 +161,9 @@ function hashPrompt(seed: number, items: ArrayLike<number>): number {
 export function fitSknn(data: TrainingData, name: string, config: SknnConfig): Recommender {
   validateSknnConfig(config);
   const { train, nItems } = data;
-  const { nSessions, sOff, sessItems, df, iOff, itemSess, idf, recency } = sessionIndex(train, nItems);
+  const index = sessionIndex(train, nItems);
+  const { nSessions, sOff, sessItems, df, iOff, itemSess, idf } = index;
+  const recency = config.sampling === 'recent' ? index.recency() : null;
 
   // Successors: items that directly followed item i in some training session (for SF-SKNN).
   let succOff: Int32Array | null = null;
@@ -269,7 +267,7 @@ export function fitSknn(data: TrainingData, name: string, config: SknnConfig): R
         }
       } else {
         const sub = possible.subarray(0, nPossible);
-        sub.sort((a, b) => recency[b] - recency[a]);
+        sub.sort((a, b) => recency![b] - recency![a]);
       }
     }
 

@@ -1,5 +1,6 @@
 import type { LoadedArtifacts, TrainedFiles } from '../../core/artifacts/loader.js';
 import { trainedEntries } from '../../core/artifacts/file-checks.js';
+import { itemCounts } from '../../core/dataset/item-sessions.js';
 import type { SessionSet } from '../../core/dataset/types.js';
 import { type DenseMatrix, type DotKernelFactory, jsDotKernel, normalizeRows } from '../../core/vectors/matrix.js';
 import { topKInto } from '../../core/vectors/topk.js';
@@ -43,10 +44,7 @@ export class Engine {
   private readonly listed: ReadonlySet<string>;
 
   constructor(readonly artifacts: LoadedArtifacts) {
-    this.popularity = new Float64Array(artifacts.ids.length);
-    // An indexed loop: for-of over a typed array (the iterator protocol) was ~7 ms of a profiled cold start.
-    const items = artifacts.split?.train.items ?? new Int32Array(0);
-    for (let p = 0; p < items.length; p++) this.popularity[items[p]]++;
+    this.popularity = artifacts.split ? itemCounts(artifacts.split.train, artifacts.ids.length) : new Float64Array(artifacts.ids.length);
     this.listed = new Set(trainedEntries(artifacts.manifest).map((m) => m.name));
   }
 
@@ -59,6 +57,14 @@ export class Engine {
    * (eval.json, checked against the manifest), else the defaults, which the status says.
    */
   private configFor(m: ModelEntry): { config: object; note?: string } {
+    // Asked for often (every listing of the shown models): checked against its schema once per engine.
+    let c = this.configs.get(m.name);
+    if (!c) this.configs.set(m.name, (c = this.resolveConfigFor(m)));
+    return c;
+  }
+  private readonly configs = new Map<string, { config: object; note?: string }>();
+
+  private resolveConfigFor(m: ModelEntry): { config: object; note?: string } {
     const fromReport = this.artifacts.report?.results.find((r) => r.model === m.name)?.config;
     if (fromReport && !m.trained) return { config: resolveConfig(m.name, fromReport, 'eval.json') };
     if (m.trained) return { config: m.defaults };

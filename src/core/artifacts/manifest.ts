@@ -60,6 +60,11 @@ export const SessionsEntry = FileRef.extend({
   trainInteractions: z.number().int().nonnegative(),
   testCases: z.number().int().nonnegative(),
   testPromptItems: z.number().int().nonnegative(),
+  /** Layout 2 (sessions.ts): the item arrays' type, and the item -> sessions index's (null: not in the file). Absent: layout 1. */
+  encoding: z
+    .object({ items: z.enum(['uint16', 'int32']), byItem: z.enum(['uint16', 'int32']).nullable() })
+    .strict()
+    .optional(),
 });
 export type SessionsEntry = z.infer<typeof SessionsEntry>;
 

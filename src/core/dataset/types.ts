@@ -26,6 +26,20 @@ export interface SessionSet {
    * 'position'), the position of the item in its session.
    */
   readonly times: Float64Array;
+  /**
+   * Item -> the sessions holding it, when no session repeats an item: written offline into
+   * sessions.bin (see artifacts/sessions.ts) so the browser does not build it before the first
+   * recommendation. Absent: the models that need it build it.
+   */
+  readonly byItem?: ItemSessions;
+}
+
+/** CSR: the sessions holding item i are sessions[offsets[i] .. offsets[i+1]), ascending. */
+export interface ItemSessions {
+  /** Length = the catalog's item count + 1. */
+  readonly offsets: Int32Array;
+  /** Session indices; Uint16Array when there are at most 65,536 sessions. */
+  readonly sessions: Uint16Array | Int32Array;
 }
 
 /** Prompt/target pairs for next-item evaluation (n_withheld = 1). */
