@@ -6,13 +6,14 @@
  * Numbers on a shared 2-core machine are noisy: compare ratios within one run.
  */
 import { writeFileAtomic } from '../src/node/atomic-write.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalCases } from '../src/core/dataset/types.js';
 import { jsDotKernel } from '../src/core/vectors/matrix.js';
 import { makeProtocol, runModelAsync } from '../src/evaluation/protocol.js';
 import { subsetCases } from '../src/core/prompt/cases.js';
 import { readManifest } from '../src/node/artifacts.js';
-import { chooseConfig, contextOn, openWorkspace } from '../src/node/pipelines/context.js';
+import { chooseConfig, contextOn, openWorkspace, type TrainLogSummary } from '../src/node/pipelines/context.js';
 import { servableModels } from '../src/node/pipelines/report.js';
 import { ROOT } from '../src/node/paths.js';
 import { fmt, formatTable } from '../src/node/table.js';
@@ -130,11 +131,25 @@ interface SeqRow {
   epochsRun: number;
   bestEpoch: number;
   trainMinutes: number;
+  /** The same run repeated with every other job paused (bench/train-alone.sh), null if not measured. */
+  aloneMinutes: number | null;
   secondsPerEpoch: number;
   predictSeconds: number;
   latencyP50Ms: number;
   latencyP95Ms: number;
   ndcg20: number;
+}
+/**
+ * Minutes to early stop of `name`'s run repeated alone (bench/train-alone.sh writes
+ * bench/results/train-<name>-alone.json), counted only if it reproduced the shipped run: the
+ * same epochs and the same best inner-validation score (training is deterministic here).
+ */
+function aloneMinutes(name: string, log: TrainLogSummary | undefined): number | null {
+  const file = join(ROOT, 'bench', 'results', `train-${name}-alone.json`);
+  if (!log || !existsSync(file)) return null;
+  const alone = JSON.parse(readFileSync(file, 'utf8')) as TrainLogSummary;
+  const same = alone.history.length === log.history.length && alone.bestEpoch === log.bestEpoch && Math.abs(alone.bestValNdcg20 - log.bestValNdcg20) < 1e-9;
+  return same ? alone.trainSeconds / 60 : null;
 }
 const seqRows: SeqRow[] = [];
 for (const entry of readManifest(DATASET)?.sequentialModels ?? []) {
@@ -150,6 +165,7 @@ for (const entry of readManifest(DATASET)?.sequentialModels ?? []) {
     epochsRun: epochs,
     bestEpoch: log?.bestEpoch ?? 0,
     trainMinutes: (log?.trainSeconds ?? 0) / 60,
+    aloneMinutes: aloneMinutes(entry.name, log),
     secondsPerEpoch: epochs ? log!.history.reduce((a, h) => a + h.seconds, 0) / epochs : 0,
     predictSeconds: row.predictSeconds,
     latencyP50Ms: row.latencyP50Ms,
@@ -158,10 +174,10 @@ for (const entry of readManifest(DATASET)?.sequentialModels ?? []) {
   });
 }
 if (seqRows.length > 0) {
-  console.log(`\nTrained sequential models (tfjs ${backend}); training times from each model's train-log.json (cli train on this machine)`);
+  console.log(`\nTrained sequential models (tfjs ${backend}); training times from each model's train-log.json (cli train on this machine; alone: the run repeated by bench/train-alone.sh, when it reproduced it)`);
   console.log(
     formatTable(
-      ['model', 'weights', 'bytes', 'epochs run', 'best epoch', 'train min', 's/epoch', 'test predict s', 'live p50 ms', 'live p95 ms', 'NDCG@20'],
+      ['model', 'weights', 'bytes', 'epochs run', 'best epoch', 'train min', 'alone min', 's/epoch', 'test predict s', 'live p50 ms', 'live p95 ms', 'NDCG@20'],
       seqRows.map((r) => [
         r.model,
         r.weights,
@@ -169,6 +185,7 @@ if (seqRows.length > 0) {
         String(r.epochsRun),
         String(r.bestEpoch),
         fmt(r.trainMinutes, 1),
+        r.aloneMinutes === null ? '-' : fmt(r.aloneMinutes, 1),
         fmt(r.secondsPerEpoch, 0),
         fmt(r.predictSeconds, 2),
         fmt(r.latencyP50Ms, 2),
