@@ -6,7 +6,7 @@
  * Numbers on a shared 2-core machine are noisy: compare ratios within one run.
  */
 import { writeFileAtomic } from '../src/node/atomic-write.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalCases } from '../src/core/dataset/types.js';
 import { jsDotKernel } from '../src/core/vectors/matrix.js';
@@ -141,15 +141,20 @@ interface SeqRow {
 }
 /**
  * Minutes to early stop of `name`'s run repeated alone (bench/train-alone.sh writes
- * bench/results/train-<name>-alone.json), counted only if it reproduced the shipped run: the
- * same epochs and the same best inner-validation score (training is deterministic here).
+ * bench/results/train-<name>-alone.json, or train-<name><tag>-alone.json when the shipped model
+ * was trained with a --config), counted only if it reproduced the shipped run: the same epochs and
+ * the same best inner-validation score (training is deterministic here).
  */
 function aloneMinutes(name: string, log: TrainLogSummary | undefined): number | null {
-  const file = join(ROOT, 'bench', 'results', `train-${name}-alone.json`);
-  if (!log || !existsSync(file)) return null;
-  const alone = JSON.parse(readFileSync(file, 'utf8')) as TrainLogSummary;
-  const same = alone.history.length === log.history.length && alone.bestEpoch === log.bestEpoch && Math.abs(alone.bestValNdcg20 - log.bestValNdcg20) < 1e-9;
-  return same ? alone.trainSeconds / 60 : null;
+  if (!log) return null;
+  const dir = join(ROOT, 'bench', 'results');
+  for (const file of readdirSync(dir)) {
+    if (!file.startsWith(`train-${name}`) || !file.endsWith('-alone.json')) continue;
+    const alone = JSON.parse(readFileSync(join(dir, file), 'utf8')) as TrainLogSummary;
+    const same = alone.history.length === log.history.length && alone.bestEpoch === log.bestEpoch && Math.abs(alone.bestValNdcg20 - log.bestValNdcg20) < 1e-9;
+    if (same) return alone.trainSeconds / 60;
+  }
+  return null;
 }
 const seqRows: SeqRow[] = [];
 for (const entry of readManifest(DATASET)?.sequentialModels ?? []) {
