@@ -39,4 +39,13 @@ describe('plateau decay', () => {
     const r = replay([0.06, 0.05, 0.055, 0.056], { ...cfg, plateauDecay: { factor: 0.1, times: 1 } });
     expect(r.actions).toEqual(['continue', 'decay', 'continue', 'stop']);
   });
+
+  it('with `after`, rides out shorter dips and decays only where patience would have stopped the run', () => {
+    // Epoch 9 is the third without a gain: decay to 1e-4; epoch 10 improves, 13 is again the third without one.
+    const c = { ...cfg, patience: 3, plateauDecay: { factor: 0.1, times: 2, after: 3 } };
+    // A noisy rising curve (GRU4Rec's): dips of one or two epochs do not decay the rate.
+    const r = replay([0.02, 0.019, 0.025, 0.024, 0.023, 0.03, 0.029, 0.028, 0.027, 0.031, 0.03, 0.029, 0.028], c);
+    expect(r.actions).toEqual(['continue', 'continue', 'continue', 'continue', 'continue', 'continue', 'continue', 'continue', 'decay', 'continue', 'continue', 'continue', 'decay']);
+    expect(r.lrs.map((x) => Number(x.toPrecision(2)))).toEqual([1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-4, 1e-4, 1e-4, 1e-4]);
+  });
 });

@@ -48,8 +48,14 @@ export const SeqTrainConfig = z
     clipNorm: z.number().positive().max(1e6).nullable(),
     epochs: z.number().int().positive().max(10_000),
     patience: z.number().int().positive().max(10_000),
-    /** On a non-improving epoch: best weights back, learning rate x factor, at most `times` times (0: plain early stopping). */
-    plateauDecay: z.object({ factor: z.number().gt(0).lt(1), times: z.number().int().min(0).max(10) }).strict().default({ factor: 0.1, times: 0 }),
+    /**
+     * After `after` epochs without improvement (default 1): best weights back, learning rate x
+     * factor, at most `times` times (0: plain early stopping).
+     */
+    plateauDecay: z
+      .object({ factor: z.number().gt(0).lt(1), times: z.number().int().min(0).max(10), after: z.number().int().min(1).max(10_000).default(1) })
+      .strict()
+      .default({ factor: 0.1, times: 0, after: 1 }),
     /** Inner validation: 10% of the training sessions, at most this many. */
     valMax: z.number().int().positive().max(10_000_000),
     seed: z.number().int().min(0).max(2 ** 32 - 1),
@@ -95,13 +101,18 @@ const bert: SeqTrainConfig = {
   clipNorm: 5,
   epochs: 100,
   patience: 2,
-  plateauDecay: { factor: 0.1, times: 2 },
+  plateauDecay: { factor: 0.1, times: 2, after: 1 },
   valMax: 2000,
   seed: 42,
 };
 // SASRec and GRU4Rec: one sequence per session per epoch, a loss at every position; trained to
-// early stop (patience 3 as before: their validation moved more between epochs).
-const sas: SeqTrainConfig = { ...bert, arch: 'sasrec', layers: 1, heads: 1, dropout: 0.3, batchSize: 128, lr: 1e-3, weightDecay: 0, clipNorm: 100, patience: 3, plateauDecay: { factor: 0.1, times: 0 } };
+// early stop (patience 3 as before: their validation moved more between epochs). Their curves have
+// one- and two-epoch dips while still rising, so the rate decays only where patience would stop
+// the run: the best weights come back at a tenth of the rate, twice at most. Chosen on inner
+// validation (the bench/configs/decay-after-3.json runs against plain early stopping): SASRec
+// .0670 -> .0679, LLM2GRU4Rec .0466 -> .0471, GRU4Rec a tie (.0496, the same best epoch).
+const decayWherePatienceStops = { factor: 0.1, times: 2, after: 3 };
+const sas: SeqTrainConfig = { ...bert, arch: 'sasrec', layers: 1, heads: 1, dropout: 0.3, batchSize: 128, lr: 1e-3, weightDecay: 0, clipNorm: 100, patience: 3, plateauDecay: decayWherePatienceStops };
 
 const gru: SeqTrainConfig = { ...sas, arch: 'gru4rec', layers: 1, heads: 1, dropout: 0.2, hidden: 96, clipNorm: 5 };
 
@@ -109,7 +120,8 @@ export const SEQ_PRESETS = {
   bert4rec: bert,
   llm2bert4rec: { ...bert, llmInit: 'pca', layers: 3, dropout: 0, maskProb: 0.5, weightDecay: 0.002 },
   sasrec: sas,
-  llm2sasrec: { ...sas, llmInit: 'pca', llmScale: 'init-std' },
+  // The decay is not measured for LLM2SASRec yet: plain early stopping, as its shipped run.
+  llm2sasrec: { ...sas, llmInit: 'pca', llmScale: 'init-std', plateauDecay: { factor: 0.1, times: 0, after: 1 } },
   gru4rec: gru,
   llm2gru4rec: { ...gru, llmInit: 'pca', llmScale: 'init-std' },
 } as const satisfies Record<string, SeqTrainConfig>;

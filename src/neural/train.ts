@@ -33,9 +33,11 @@ export interface TrainConfig {
    * Learning-rate decay on plateau (Keras' ReduceLROnPlateau with the best weights restored):
    * when an epoch does not improve validation NDCG@20, the best epoch's weights come back and
    * the learning rate is multiplied by `factor`, at most `times` times; patience then counts
-   * from the decay. times 0: plain early stopping.
+   * from the decay. times 0: plain early stopping. `after` (default 1): the decay waits for
+   * that many epochs without improvement (with `after` = patience, a run decays where it would
+   * have stopped, as ReduceLROnPlateau's own patience does, so a noisy curve is not cut early).
    */
-  readonly plateauDecay: { readonly factor: number; readonly times: number };
+  readonly plateauDecay: { readonly factor: number; readonly times: number; readonly after?: number };
   readonly valFraction: number;
   readonly valMax: number;
   readonly seed: number;
@@ -78,11 +80,10 @@ export function plateauAction(history: readonly EpochLog[], bestEpoch: number, c
   if (!last || last.epoch === bestEpoch) return 'continue';
   const decays = history.filter((h) => h.decayed).length;
   const lastDecay = history.reduce((a, h) => (h.decayed ? h.epoch : a), 0);
-  if (lastDecay < bestEpoch || lastDecay === 0) {
-    // No decay since the best epoch: this non-improving epoch triggers one if any are left.
-    if (decays < cfg.plateauDecay.times) return 'decay';
-  }
-  return last.epoch - Math.max(bestEpoch, lastDecay) >= cfg.patience ? 'stop' : 'continue';
+  const since = last.epoch - Math.max(bestEpoch, lastDecay);
+  // No decay since the best epoch and `after` epochs without improvement: a decay if any are left.
+  if ((lastDecay < bestEpoch || lastDecay === 0) && decays < cfg.plateauDecay.times && since >= (cfg.plateauDecay.after ?? 1)) return 'decay';
+  return since >= cfg.patience ? 'stop' : 'continue';
 }
 
 /** The learning rate after the decays in the history. */
