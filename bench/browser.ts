@@ -50,6 +50,8 @@ interface BackendResult {
   scoringP50: number;
   scoringP95: number;
   perModel: Record<string, { p50: number; p95: number }>;
+  /** Navigation start -> each model's column first showing recommendations (the stored session's). */
+  columnsMs: Record<string, number>;
 }
 /** One page load to its first recommendations on WASM, with where the time went (ms since navigation start). */
 interface FirstLoad {
@@ -148,12 +150,28 @@ try {
       }
     });
     await page.addInitScript(() => localStorage.setItem('llmseqrec:session:beauty', JSON.stringify([5788, 12093, 3703])));
+    // When each model's column first shows recommendations (ms since navigation start).
+    await page.addInitScript(() => {
+      const shown: Record<string, number> = {};
+      (window as unknown as { __columnsShown: Record<string, number> }).__columnsShown = shown;
+      new MutationObserver(() => {
+        for (const c of document.querySelectorAll('[data-testid=model-column]')) {
+          const m = c.getAttribute('data-model');
+          if (m && !(m in shown) && c.querySelector('[data-testid=rec-item]')) shown[m] = performance.now();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
     await page.goto(`http://127.0.0.1:${PORT}/?backend=${backend}`);
     await page.waitForFunction(() => (window.__llmseqrecTimings?.length ?? 0) > 0 && window.__llmseqrec !== undefined, null, { timeout: 120_000 });
     const firstRecommendationMs = await page.evaluate(() => window.__llmseqrecTimings![0].at);
     const firstBytes = { bytes, gzipBytes };
     // The trained sequential models download after the first recommendation: wait for every model.
-    await page.waitForFunction(() => !document.body.innerText.includes('Indexing…'), null, { timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=model-loading]') === null, null, { timeout: 180_000 });
+    // ... and its recommendations (LLMSeqPrompt's names may take longer: not waited for beyond a minute).
+    await page
+      .waitForFunction(() => [...document.querySelectorAll('[data-testid=model-column]')].every((c) => c.querySelector('[data-testid=rec-item], [data-testid=model-unavailable]')), null, { timeout: 60_000 })
+      .catch(() => {});
+    const columnsMs = await page.evaluate(() => ({ ...(window as unknown as { __columnsShown: Record<string, number> }).__columnsShown }));
     const ran = (await page.getByTestId('backend-name').textContent()) ?? '?';
     const n = await page.evaluate(() => window.__llmseqrec!.testCases);
     const rendered: number[] = [];
@@ -188,6 +206,7 @@ try {
       scoringP50: q(scoring, 0.5),
       scoringP95: q(scoring, 0.95),
       perModel: Object.fromEntries(Object.entries(perModel).map(([m, xs]) => [m, { p50: q(xs, 0.5), p95: q(xs, 0.95) }])),
+      columnsMs,
     });
     await context.close();
   }
@@ -255,6 +274,11 @@ console.log(
     results.map((r) => [r.backend, ...SEQ.map((m) => `${fmt(r.perModel[m].p50, 1)}/${fmt(r.perModel[m].p95, 1)} (${fmt(r.perModel[m].p95 / Math.max(r.perModel[m].p50, 0.1), 1)}x)`)]),
   ),
 );
+const columns = results.length ? Object.keys(results[0].columnsMs).sort((a, b) => results[0].columnsMs[a] - results[0].columnsMs[b]) : [];
+if (results.length) {
+  console.log('\nNavigation start -> each model first shows recommendations for the stored session, s (one load per backend; the trained models download after the first recommendation)');
+  console.log(formatTable(['backend', ...columns], results.map((r) => [r.backend, ...columns.map((m) => (m in r.columnsMs ? fmt(r.columnsMs[m] / 1000, 1) : '-'))])));
+}
 console.log('\nLocal catalog embedding in the browser (transformers.js, potion-base-4M-int8, no cache); titles/s excludes the model/runtime load');
 console.log(
   formatTable(

@@ -20,10 +20,10 @@ export async function waitReady(page: Page): Promise<void> {
   await expect(page.getByTestId('search-input')).toBeVisible({ timeout: 60_000 });
 }
 
-/** Item indices recommended by a model, once its column has results. */
-export async function recItems(page: Page, model: string): Promise<number[]> {
+/** Item indices recommended by a model, once its column has results (within `timeout` ms; the config's by default). */
+export async function recItems(page: Page, model: string, timeout?: number): Promise<number[]> {
   const items = page.locator(`[data-testid=model-column][data-model="${model}"] [data-testid=rec-item]`);
-  await expect(items.first()).toBeVisible();
+  await expect(items.first()).toBeVisible(timeout === undefined ? {} : { timeout });
   return (await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-item')))));
 }
 

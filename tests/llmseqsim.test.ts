@@ -1,3 +1,4 @@
+import { PCA } from 'ml-pca';
 import { describe, expect, it } from 'vitest';
 import { DECAYS, decayWeights } from '../src/core/session/decay.js';
 import { denseMatrix, jsDotKernel } from '../src/core/vectors/matrix.js';
@@ -103,6 +104,24 @@ describe('dimensionality reduction', () => {
     const sign = Math.sign(red.data[0] * (t[0] - mean));
     for (let i = 0; i < rows; i++) expect(red.data[i] * sign).toBeCloseTo(t[i] - mean, 1);
     expect(() => pcaReduce(denseMatrix(rows, 2, data), 3)).toThrow(/dims/);
+  });
+
+  it("PCA gives ml-pca's projection to the last bit (its 'covarianceMatrix' method), for skewed data too", () => {
+    const r = mulberry32(5);
+    // Correlated columns of different scales, shifted off the origin.
+    const rows = 300;
+    const cols = 12;
+    const data = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const z = r() * 4 - 2;
+      for (let c = 0; c < cols; c++) data[i * cols + c] = z * (c + 1) * 0.3 + (r() - 0.5) * (c % 3) + c;
+    }
+    const m = denseMatrix(rows, cols, data);
+    const list = Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)));
+    const reference = new PCA(list, { method: 'covarianceMatrix', center: true, scale: false }).predict(list, { nComponents: 5 });
+    const ours = pcaReduce(m, 5);
+    expect(ours.cols).toBe(5);
+    expect(Array.from(ours.data)).toEqual(Array.from(Float32Array.from(reference.to1DArray())));
   });
 
   it('random projection is seeded and roughly preserves dot products', () => {

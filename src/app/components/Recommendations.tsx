@@ -33,7 +33,7 @@ export function Recommendations(props: {
               {m.label}
               {r && <span className="ms" data-testid="model-ms">{r.ms.toFixed(2)} ms</span>}
             </h3>
-            {m.loading && <p className="muted">Indexing…</p>}
+            {m.loading && <p className="muted" data-testid="model-loading">Loading…</p>}
             {!m.available && !m.loading && (
               <p className="unavailable" data-testid="model-unavailable">
                 Not available: {m.reason}

@@ -36,11 +36,11 @@ export class Engine {
   private readonly statuses = new Map<string, ModelStatus>();
   private readonly popularity: Float64Array;
   /** Trained models' files, once downloaded (listed in the manifest), and the problems of those that failed. */
-  private trained = new Map<string, TrainedFiles>();
+  private readonly trained = new Map<string, TrainedFiles>();
   private readonly trainedProblems = new Map<string, string>();
   private trainedLoaded = false;
   /** Item embeddings some models name for themselves (e.g. llmseqsim-ft's tuned vectors), by manifest name. */
-  private named = new Map<string, DenseMatrix>();
+  private readonly named = new Map<string, DenseMatrix>();
   private readonly listed: ReadonlySet<string>;
 
   constructor(readonly artifacts: LoadedArtifacts) {
@@ -90,15 +90,36 @@ export class Engine {
     });
   }
 
-  /** The downloaded trained models' files (and the problems of those that failed to load). */
+  /** The downloaded trained models' files (and the problems of those that failed to load), all at once. */
   setTrained(files: readonly TrainedFiles[], problems: readonly ArtifactProblem[], named: ReadonlyMap<string, DenseMatrix> = new Map()): void {
-    this.trained = new Map(files.map((f) => [f.entry.name, f]));
-    this.named = new Map(named);
+    for (const f of files) this.addTrained(f);
+    for (const [name, v] of named) this.addNamed(name, v);
+    for (const p of problems) this.addProblem(p);
+    this.settleTrained();
+  }
+
+  /** One trained model's files, as its download ends (the models that need only it can then be built). */
+  addTrained(files: TrainedFiles): void {
+    this.trained.set(files.entry.name, files);
+  }
+
+  /** Item embeddings a model names for itself, as their download ends. */
+  addNamed(name: string, vectors: DenseMatrix): void {
+    this.named.set(name, vectors);
+  }
+
+  /** A trained model's (or named embeddings') file that failed: the models needing it are unavailable, saying why. */
+  addProblem(problem: ArtifactProblem): void {
+    const e = trainedEntries(this.artifacts.manifest).find((x) => problem.file.startsWith(`${x.name}/`));
+    if (e) this.trainedProblems.set(e.name, problem.message);
+    const named = this.artifacts.manifest.embeddings.find((x) => x.file === problem.file);
+    if (named) this.namedProblems.set(named.name, problem.message);
+  }
+  private readonly namedProblems = new Map<string, string>();
+
+  /** Every download after the first answer has ended: what is still missing did not load. */
+  settleTrained(): void {
     this.trainedLoaded = true;
-    for (const e of trainedEntries(this.artifacts.manifest)) {
-      const p = problems.find((x) => x.file.startsWith(`${e.name}/`));
-      if (p) this.trainedProblems.set(e.name, p.message);
-    }
   }
 
   /** Why a model cannot be built now (undefined: it can; 'loading': its files are still downloading). */
@@ -113,6 +134,7 @@ export class Engine {
       const entry = this.artifacts.manifest.embeddings.find((e) => e.name === own);
       const v = this.named.get(own);
       if (entry && problems.some((p) => p.file === entry.file)) reasons.push(problems.find((p) => p.file === entry.file)!.message);
+      else if (this.namedProblems.has(own)) reasons.push(this.namedProblems.get(own)!);
       else if (!v) return this.trainedLoaded ? `its embeddings ${own} did not load` : 'loading';
       else if (v.rows !== ids.length) reasons.push(`its embeddings ${own} cover ${v.rows} items; this catalog has ${ids.length}`);
     } else if (m.needs.includes('embeddings') && !embeddings) reasons.push(problems.find((p) => p.file.includes('embeddings'))?.message ?? 'no embeddings');
@@ -139,7 +161,8 @@ export class Engine {
       case 'rest':
         return m.startup !== 'first' && !m.needs.includes('weights') && !m.embeddings;
       case 'trained':
-        return (m.needs.includes('weights') || m.embeddings !== undefined) && this.trainedLoaded;
+        // Those whose files have arrived (or failed) and are not built yet.
+        return (m.needs.includes('weights') || m.embeddings !== undefined) && !this.statuses.has(m.name) && this.missing(m, this.configFor(m).config) !== 'loading';
     }
   }
 
@@ -209,9 +232,12 @@ export class Engine {
   }
   private unit: DenseMatrix | null = null;
 
-  /** Scores one throw-away session so the first real one does not pay for shader/kernel compilation. */
-  async warmUp(): Promise<void> {
-    if (this.artifacts.ids.length > 0) await this.recommend(Int32Array.of(0), 10);
+  /**
+   * Scores one throw-away session so the first real one does not pay for shader/kernel
+   * compilation: with every built model, or only the one named.
+   */
+  async warmUp(only?: string): Promise<void> {
+    if (this.artifacts.ids.length > 0) await this.score(Int32Array.of(0), 10, undefined, only);
   }
 
   /**
@@ -221,11 +247,15 @@ export class Engine {
    * re-rank given items (LLMSeqSim, the trained sequential models) score only those; the
    * others score the catalog as always.
    */
-  async recommend(session: Int32Array, k: number, among?: Candidates): Promise<ModelRecommendations[]> {
+  recommend(session: Int32Array, k: number, among?: Candidates): Promise<ModelRecommendations[]> {
+    return this.score(session, k, among);
+  }
+
+  private async score(session: Int32Array, k: number, among?: Candidates, only?: string): Promise<ModelRecommendations[]> {
     const out: ModelRecommendations[] = [];
     for (const m of this.shown()) {
       const model = this.models.get(m.name);
-      if (!model || m.family === 'generative') continue;
+      if (!model || m.family === 'generative' || (only !== undefined && m.name !== only)) continue;
       const t0 = performance.now();
       if (among && model.recommendAmong) {
         const r = await model.recommendAmong(session, among.items, k, true);

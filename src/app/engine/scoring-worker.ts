@@ -42,6 +42,9 @@ function restoredSession(a: LoadedArtifacts, restore: NonNullable<Extract<ToWork
   return items.length > 0 ? { session: items, k: restore.k } : undefined;
 }
 
+/** How long background work waits for the page to ask again after the models changed. */
+const ASK_WAIT_MS = 250;
+
 function post(msg: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
 }
@@ -53,19 +56,32 @@ interface Extras {
   readonly named: ReadonlyMap<string, DenseMatrix>;
 }
 
-async function loadExtras(read: ArtifactReader, a: LoadedArtifacts): Promise<Extras> {
-  const { files, problems } = await loadAllTrained(read, a.manifest, a.ids.length);
-  const named = new Map<string, DenseMatrix>();
+/** One download of the extras that ended: a trained model's files, named embeddings, or a file that failed. */
+type Arrival = { readonly files: TrainedFiles } | { readonly named: string; readonly vectors: DenseMatrix } | { readonly problem: ArtifactProblem };
+
+/** The extras, downloaded side by side; `onEach` hears each one as soon as its own download ends. */
+async function loadExtras(read: ArtifactReader, a: LoadedArtifacts, onEach: (got: Arrival) => void): Promise<Extras> {
   const wanted = new Set(CATALOGUE.map((m) => m.embeddings?.(a.manifest.dataset)).filter((n): n is string => n !== undefined));
-  for (const entry of a.manifest.embeddings.slice(1)) {
-    if (!wanted.has(entry.name)) continue;
-    try {
-      named.set(entry.name, (await loadItemEmbeddings(read, a.manifest, a.ids.length, entry.name)).vectors);
-    } catch (e) {
-      problems.push(problemOf(entry.file, e));
-    }
-  }
-  return { files, problems, named };
+  const named = new Map<string, DenseMatrix>();
+  const namedProblems: ArtifactProblem[] = [];
+  const [{ files, problems }] = await Promise.all([
+    loadAllTrained(read, a.manifest, a.ids.length, (got) => onEach('entry' in got ? { files: got } : { problem: got })),
+    ...a.manifest.embeddings
+      .slice(1)
+      .filter((entry) => wanted.has(entry.name))
+      .map(async (entry) => {
+        try {
+          const { vectors } = await loadItemEmbeddings(read, a.manifest, a.ids.length, entry.name);
+          named.set(entry.name, vectors);
+          onEach({ named: entry.name, vectors });
+        } catch (e) {
+          const problem = problemOf(entry.file, e);
+          namedProblems.push(problem);
+          onEach({ problem });
+        }
+      }),
+  ]);
+  return { files, problems: [...problems, ...namedProblems], named };
 }
 
 type CatalogMessage = Extract<ToWorker, { type: 'useEmbeddings' | 'useCatalog' | 'restoreCatalog' | 'addItem' }>;
@@ -113,8 +129,16 @@ export class ScoringWorker {
   private readonly background: (() => Promise<void>)[] = [];
   private backgroundRunning = false;
 
+  /**
+   * Until then background work waits for the page's answer to an announcement (a 'recommend'
+   * with the models that just became available), so that answer is not queued behind the next
+   * model's build; a page that does not ask delays the background by ASK_WAIT_MS at most.
+   */
+  private askBy = 0;
+
   /** A message from the page: handled in order, ahead of background work. */
   receive(msg: ToWorker): void {
+    if (msg.type === 'recommend') this.askBy = 0;
     this.waiting++;
     this.enqueue(async () => {
       this.waiting--;
@@ -135,7 +159,7 @@ export class ScoringWorker {
         this.backgroundRunning = false;
         return;
       }
-      if (this.waiting > 0) {
+      if (this.waiting > 0 || performance.now() < this.askBy) {
         setTimeout(step, 1);
         return;
       }
@@ -261,6 +285,7 @@ export class ScoringWorker {
   }
 
   private announce(problems?: ArtifactProblem[]): void {
+    this.askBy = performance.now() + ASK_WAIT_MS;
     if (this.backend && this.engine) post({ type: 'backend', backend: this.backend, models: this.engine.status(), ...(problems?.length ? { problems } : {}) });
   }
 
@@ -283,16 +308,55 @@ export class ScoringWorker {
         if (i === rest.length - 1) this.announce(); // the UI asks again with every model available
       }),
     );
-    void this.trained.then(() =>
-      this.inBackground(async () => {
-        if (this.engine !== engine) return; // a catalog change made a new engine, which has them already
-        const problems = await this.withTrained(engine);
-        engine.build(tfjsDotKernel, 'trained');
-        await engine.warmUp(); // compiles their kernels before the next session change
-        this.announce(problems);
-      }),
-    );
+    // Then the trained models, each as soon as its own download ends (see buildArrived).
+    this.arrivalsFor = engine;
+    this.buildArrived(engine);
+    void this.trained.then(() => this.buildArrived(engine, true));
   }
+
+  /** A download of the extras ended: the first engine takes it once its other models are built. */
+  private arrive(got: Arrival): void {
+    this.arrivals.push(got);
+    if (this.arrivalsFor) this.buildArrived(this.arrivalsFor);
+  }
+
+  /**
+   * Hands the downloads that ended to the engine, then builds the models they completed one at a
+   * time, each warmed up (its kernels compiled: seconds per model on a software GPU) and
+   * announced, so the page shows each as soon as it can score rather than all after the slowest.
+   * `settled`: every download has ended, and what is still missing did not load.
+   */
+  private buildArrived(engine: Engine, settled = false): void {
+    this.inBackground(async () => {
+      if (this.engine !== engine) {
+        this.arrivals = []; // a catalog change made a new engine, which has them all (withTrained)
+        return;
+      }
+      const problems: ArtifactProblem[] = [];
+      for (const got of this.arrivals.splice(0)) {
+        if ('files' in got) engine.addTrained(got.files);
+        else if ('named' in got) engine.addNamed(got.named, got.vectors);
+        else {
+          engine.addProblem(got.problem);
+          problems.push(got.problem);
+        }
+      }
+      if (settled) engine.settleTrained();
+      if (problems.length > 0) this.announce(problems);
+      for (const name of engine.pendingModels('trained')) {
+        this.inBackground(async () => {
+          if (this.engine !== engine || !engine.pendingModels('trained').includes(name)) return;
+          engine.build(tfjsDotKernel, 'trained', name);
+          await engine.warmUp(name);
+          this.announce();
+        });
+      }
+    });
+  }
+  /** Extras that arrived and are not handed to the first engine yet. */
+  private arrivals: Arrival[] = [];
+  /** The engine the arrivals go to, once its other models are built (the first one only). */
+  private arrivalsFor: Engine | null = null;
 
   /** Aborts the generative run and waits for it, before the models it uses are rebuilt or replaced. */
   private async stopGeneration(): Promise<void> {
@@ -406,7 +470,7 @@ export class ScoringWorker {
         // The trained models' downloads start once the first answer is out: started here, their
         // fetches and reads ran between the first models' scoring steps and delayed it.
         let startExtras = (): void => {};
-        this.trained = new Promise<void>((resolve) => (startExtras = resolve)).then(() => loadExtras(read, artifacts));
+        this.trained = new Promise<void>((resolve) => (startExtras = resolve)).then(() => loadExtras(read, artifacts, (got) => this.arrive(got)));
         this.catalogName = artifacts.manifest.dataset;
         this.embeddingsSource = artifacts.embeddings ? `precomputed ${artifacts.embeddings.name} (CLI)` : 'none';
         this.engine = new Engine(artifacts);

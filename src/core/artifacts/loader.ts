@@ -161,20 +161,29 @@ export async function loadTrained(read: ArtifactReader, entry: TrainedEntry, nIt
   return { entry, json, weights };
 }
 
-/** Every trained model the manifest lists; a missing or corrupt file is a problem naming it, the others still load. */
+/**
+ * Every trained model the manifest lists, downloaded side by side; a missing or corrupt file is
+ * a problem naming it, the others still load. `onEach` hears each model's files (or problem)
+ * as soon as its own download ends.
+ */
 export async function loadAllTrained(
   read: ArtifactReader,
   manifest: Manifest,
   nItems: number,
+  onEach?: (got: TrainedFiles | ArtifactProblem) => void,
 ): Promise<{ files: TrainedFiles[]; problems: ArtifactProblem[] }> {
   const problems: ArtifactProblem[] = [];
   const loaded = await Promise.all(
     trainedEntries(manifest).map(async (entry) => {
       try {
-        return await loadTrained(read, entry, nItems);
+        const files = await loadTrained(read, entry, nItems);
+        onEach?.(files);
+        return files;
       } catch (e) {
         const file = e instanceof InputError ? e.file : entry.model.file;
-        problems.push(problemOf(file, e));
+        const problem = problemOf(file, e);
+        problems.push(problem);
+        onEach?.(problem);
         return null;
       }
     }),
