@@ -41,40 +41,14 @@ export function pcaReduce(m: DenseMatrix, dims: number): DenseMatrix {
   const columns = new Float64Array(d * n);
   for (let r = 0; r < n; r++) for (let c = 0; c < d; c++) columns[c * n + r] = data[r * d + c] - means[c];
   const covariance = new Matrix(d, d);
-  const put = (i: number, j: number, s: number): void => {
-    covariance.set(i, j, s / (n - 1));
-    covariance.set(j, i, s / (n - 1));
-  };
   for (let i = 0; i < d; i++) {
     const a = i * n;
-    let j = i;
-    // Four entries per pass over column i (each still its own sum, in row order).
-    for (; j + 3 < d; j += 4) {
-      const b0 = j * n;
-      const b1 = b0 + n;
-      const b2 = b1 + n;
-      const b3 = b2 + n;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let r = 0; r < n; r++) {
-        const x = columns[a + r];
-        s0 += x * columns[b0 + r];
-        s1 += x * columns[b1 + r];
-        s2 += x * columns[b2 + r];
-        s3 += x * columns[b3 + r];
-      }
-      put(i, j, s0);
-      put(i, j + 1, s1);
-      put(i, j + 2, s2);
-      put(i, j + 3, s3);
-    }
-    for (; j < d; j++) {
+    for (let j = i; j < d; j++) {
       const b = j * n;
       let s = 0;
       for (let r = 0; r < n; r++) s += columns[a + r] * columns[b + r];
-      put(i, j, s);
+      covariance.set(i, j, s / (n - 1));
+      covariance.set(j, i, s / (n - 1));
     }
   }
   // Eigenvalues come in ascending order: the components are the last columns, largest first.
