@@ -6,6 +6,7 @@
 # A shipped model trained with a --config (the width-128 LLM2BERT4Rec) is repeated with that file:
 #   ALONE_MODELS=llm2bert4rec ALONE_CONFIG=bench/configs/width-128.json ALONE_TAG=-d128 bench/train-alone.sh
 # runs `llm2bert4rec-d128-alone` (npm run bench finds it by name and counts it if it reproduced).
+# ALONE_THREADS=2 trains on both cores (`--threads 2`, data-parallel).
 # Resumable like the queues (.done markers); a resumed run's time is the sum of its epochs.
 set -u
 cd "$(dirname "$0")/.."
@@ -17,5 +18,5 @@ others=$(pgrep -f "cli.ts train" | tr '\n' ' ')
 [ -n "$others" ] && kill -STOP $others
 trap '[ -n "$others" ] && kill -CONT $others' EXIT
 for m in ${ALONE_MODELS:-sasrec llm2sasrec llm2gru4rec gru4rec}; do
-  run "$m${ALONE_TAG:-}-alone" --model "$m" --name "$m${ALONE_TAG:-}-alone" ${ALONE_CONFIG:+--config "$ALONE_CONFIG"} --no-ship
+  run "$m${ALONE_TAG:-}-alone" --model "$m" --name "$m${ALONE_TAG:-}-alone" ${ALONE_CONFIG:+--config "$ALONE_CONFIG"} ${ALONE_THREADS:+--threads "$ALONE_THREADS"} --no-ship
 done

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../src/core/vectors/random.js';
+import { startGradientPeer } from '../src/node/gradient-peer.js';
 import { initTfjs, registerGradients } from '../src/node/tfjs-setup.js';
 import { SeqModel, type SeqModelConfig } from '../src/neural/model.js';
-import { buildBatch, copiesPerSession, epochBatches, trainSeqModel, trainStep, validationNdcg } from '../src/neural/train.js';
+import { batchGradients, buildBatch, copiesPerSession, epochBatches, splitBatch, trainSeqModel, trainStep, validationNdcg } from '../src/neural/train.js';
 import { lookupRows, sparseCrossEntropy, tiedLogits } from '../src/neural/ops.js';
 import { sessionsOf } from './helpers.js';
 
@@ -121,7 +122,7 @@ describe('sequential models in tfjs (wasm)', async () => {
     ref.forEach((r, k) => Array.from(r.dataSync()).forEach((v, i) => expect(fast[k].dataSync()[i]).toBeCloseTo(v, 5)));
   });
 
-  it("a training step (fast ops, clipping without read-back) moves the weights as tfjs' own ops do", () => {
+  it("a training step (fast ops, clipping without read-back) moves the weights as tfjs' own ops do", async () => {
     for (const arch of ['bert4rec', 'sasrec'] as const) {
       const cfg = { ...base, arch, dropout: 0 };
       const fast = new SeqModel(cfg);
@@ -130,7 +131,7 @@ describe('sequential models in tfjs (wasm)', async () => {
       const codes = Int32Array.from({ length: 40 }, (_, i) => i);
       const batch = buildBatch(arch, 8, N_ITEMS + 1, seqs, codes, 1, { maskProb: 0.4, lastItemCopy: false }, mulberry32(3));
       const opts = { lr: 0.05, clipNorm: 0.5, weightDecay: 0.01 }; // a small clip norm: the clipping is exercised
-      const fastLoss = trainStep(fast, opts).step(batch);
+      const fastLoss = await trainStep(fast, opts).step(batch);
       // The reference: tf.matMul with a transpose flag, tf.add, log-softmax, clipping read back to JS.
       const optimizer = tf.train.adam(opts.lr);
       const refLoss = tf.tidy(() => {
@@ -157,6 +158,62 @@ describe('sequential models in tfjs (wasm)', async () => {
         expect(d, `${arch} ${k}`).toBeLessThan(1e-5);
       }
       [fast, ref].forEach((m) => m.dispose());
+    }
+  });
+
+  it("a batch split by rows: the parts' gradients, each weighted by its share of the predicted positions, add up to the batch's", () => {
+    const model = new SeqModel({ ...base, arch: 'bert4rec', dropout: 0 });
+    const seqs = cyclicSessions(30, 6).map((x) => ({ items: Int32Array.from(x) }));
+    const batch = buildBatch('bert4rec', 8, N_ITEMS + 1, seqs, Int32Array.from({ length: 30 }, (_, i) => i), 1, { maskProb: 0.4, lastItemCopy: false }, mulberry32(4));
+    const parts = splitBatch(batch, 3);
+    expect(parts.reduce((a, p) => a + p.batch.rows, 0)).toBe(30);
+    expect(parts.reduce((a, p) => a + p.share, 0)).toBeCloseTo(1, 10);
+    tf.tidy(() => {
+      const whole = batchGradients(model, batch);
+      const split = parts.map((p) => batchGradients(model, p.batch, p.share));
+      expect(split.reduce((a, p) => a + p.value.dataSync()[0], 0)).toBeCloseTo(whole.value.dataSync()[0], 5);
+      for (const [k, g] of whole.grads) {
+        const sum = tf.addN(split.map((p) => p.grads.get(k)!)).dataSync();
+        const ref = g.dataSync();
+        let d = 0;
+        for (let i = 0; i < ref.length; i++) d = Math.max(d, Math.abs(sum[i] - ref[i]));
+        expect(d, k).toBeLessThan(1e-6);
+      }
+    });
+    model.dispose();
+  });
+
+  it('data-parallel training on two threads (a gradient worker takes half of each batch) moves the weights as one thread does', async () => {
+    for (const arch of ['bert4rec', 'gru4rec'] as const) {
+      const cfg = { ...base, arch, dropout: 0, hidden: 16 };
+      const one = new SeqModel(cfg);
+      const two = new SeqModel(cfg);
+      const peer = await startGradientPeer(cfg);
+      try {
+        const seqs = cyclicSessions(40, 5).map((x) => ({ items: Int32Array.from(x) }));
+        const codes = Int32Array.from({ length: 40 }, (_, i) => i);
+        const opts = { lr: 0.05, clipNorm: 0.5, weightDecay: 0.01 };
+        const a = trainStep(one, opts);
+        const b = trainStep(two, opts, [peer]);
+        for (let s = 0; s < 3; s++) {
+          const batch = buildBatch(arch, 8, N_ITEMS + 1, seqs, codes, 1, { maskProb: 0.4, lastItemCopy: false }, mulberry32(10 + s));
+          expect(await b.step(batch)).toBeCloseTo(await a.step(batch), 5);
+        }
+        for (const [k, v] of one.vars) {
+          const x = v.dataSync();
+          const y = two.vars.get(k)!.dataSync();
+          let d = 0;
+          for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
+          // 1% of one step (lr .05): Adam divides by the gradients' size, so rounding in near-zero
+          // gradients moves a weight by a visible fraction of a step; a wrong part is off by whole steps.
+          expect(d, `${arch} ${k}`).toBeLessThan(5e-4);
+        }
+        a.optimizer.dispose();
+        b.optimizer.dispose();
+      } finally {
+        await peer.close();
+        [one, two].forEach((m) => m.dispose());
+      }
     }
   });
 

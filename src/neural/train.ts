@@ -295,14 +295,72 @@ async function restoreOptimizer(optimizer: tf.AdamOptimizer, model: SeqModel, st
 }
 
 /**
+ * The loss of a batch times `scale` and its gradients, by the model's weight names (call inside
+ * tf.tidy): forward, loss at the predicted positions only. `scale` weights a part of a batch
+ * split across threads (its share of the predicted positions), so the parts' gradients add up
+ * to the whole batch's.
+ */
+export function batchGradients(model: SeqModel, b: BatchArrays, scale = 1): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
+  const tokens = tf.tensor2d(b.tokens, [b.rows, b.L], 'int32');
+  const posT = tf.tensor1d(b.positions, 'int32');
+  const targetT = tf.tensor1d(b.targets, 'int32');
+  const vars = model.trainable();
+  const { value, grads } = tf.variableGrads(() => {
+    const h = model.encode(tokens, true);
+    const rows = lookupRows(tf.reshape(h, [-1, model.config.dim]) as tf.Tensor2D, posT);
+    const loss = sparseCrossEntropy(model.itemLogits(rows), targetT);
+    return scale === 1 ? loss : tf.mul(loss, scale);
+  }, vars);
+  const byName = new Map<string, tf.Tensor>();
+  for (const [key, v] of model.vars) if (grads[v.name]) byName.set(key, grads[v.name]); // unused weights have none (GRU4Rec: positions)
+  return { value, grads: byName };
+}
+
+/**
+ * Computes the gradients of part of each batch somewhere else (another thread with its own copy
+ * of the model: src/node/gradient-peer.ts), while this thread computes the rest: data-parallel
+ * training on several cores. The weights travel with every part; the gradients come back.
+ */
+export interface GradientPeer {
+  /** The part's loss (times `scale`) and its gradients by weight name, for these weights. */
+  gradients(weights: ReadonlyMap<string, Float32Array>, part: BatchArrays, scale: number): Promise<{ loss: number; grads: Map<string, Float32Array> }>;
+  /** Restarts the peer's dropout stream (per epoch, as SeqModel.reseedDropout). */
+  reseedDropout(seed: number): void;
+}
+
+/**
+ * A batch cut into `parts` consecutive row ranges (as equal as rows allow), each with its own
+ * predicted positions (re-based to its rows) and its share of all predicted positions.
+ */
+export function splitBatch(b: BatchArrays, parts: number): { batch: BatchArrays; share: number }[] {
+  const out: { batch: BatchArrays; share: number }[] = [];
+  let p0 = 0;
+  for (let k = 0; k < parts; k++) {
+    const r0 = Math.floor((k * b.rows) / parts);
+    const r1 = Math.floor(((k + 1) * b.rows) / parts);
+    let p1 = p0;
+    while (p1 < b.positions.length && b.positions[p1] < r1 * b.L) p1++; // positions are in row order
+    const positions = b.positions.slice(p0, p1);
+    for (let i = 0; i < positions.length; i++) positions[i] -= r0 * b.L;
+    out.push({
+      batch: { rows: r1 - r0, L: b.L, tokens: b.tokens.subarray(r0 * b.L, r1 * b.L), positions, targets: b.targets.subarray(p0, p1) },
+      share: (p1 - p0) / b.positions.length,
+    });
+    p0 = p1;
+  }
+  return out;
+}
+
+/**
  * One optimisation step on a batch (what `trainSeqModel` runs per batch, and what the training
  * benchmark times): forward, loss at the predicted positions, gradients, global-norm clipping,
- * Adam, decoupled weight decay (AdamW). Returns the batch's mean loss.
+ * Adam, decoupled weight decay (AdamW). Resolves to the batch's mean loss. With `peers`, each
+ * batch is split by rows across this thread and the peers (data-parallel): the same update up to
+ * the order of float additions (deterministic for a given number of threads).
  */
-export function trainStep(model: SeqModel, cfg: Pick<TrainConfig, 'lr' | 'clipNorm' | 'weightDecay'>) {
+export function trainStep(model: SeqModel, cfg: Pick<TrainConfig, 'lr' | 'clipNorm' | 'weightDecay'>, peers: readonly GradientPeer[] = []) {
   const optimizer = tf.train.adam(cfg.lr);
-  const vars = model.trainable();
-  const decayed = vars.filter((v) => v.shape.length === 2); // matrices and embeddings, not biases/norms
+  const decayed = model.trainable().filter((v) => v.shape.length === 2); // matrices and embeddings, not biases/norms
   let decay = 1 - cfg.lr * cfg.weightDecay;
   /** Changes the learning rate of the following steps (Adam's and the decoupled weight decay's). */
   const setLr = (lr: number): void => {
@@ -310,21 +368,43 @@ export function trainStep(model: SeqModel, cfg: Pick<TrainConfig, 'lr' | 'clipNo
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
     decay = 1 - lr * cfg.weightDecay;
   };
-  const step = (b: BatchArrays): number =>
-    tf.tidy(() => {
-      const tokens = tf.tensor2d(b.tokens, [b.rows, b.L], 'int32');
-      const posT = tf.tensor1d(b.positions, 'int32');
-      const targetT = tf.tensor1d(b.targets, 'int32');
-      const { value, grads } = tf.variableGrads(() => {
-        const h = model.encode(tokens, true);
-        const rows = lookupRows(tf.reshape(h, [-1, model.config.dim]) as tf.Tensor2D, posT);
-        return sparseCrossEntropy(model.itemLogits(rows), targetT);
-      }, vars);
-      const clipped = cfg.clipNorm ? clipByGlobalNorm(grads, cfg.clipNorm) : grads;
-      optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
-      if (cfg.weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, decay));
-      return value.dataSync()[0];
+  /** Clipping, Adam and weight decay with the batch's gradients; returns the loss read back. */
+  const update = (value: tf.Scalar, grads: Map<string, tf.Tensor>): number => {
+    const named = Object.fromEntries([...grads].map(([key, g]) => [model.vars.get(key)!.name, g]));
+    const clipped = cfg.clipNorm ? clipByGlobalNorm(named, cfg.clipNorm) : named;
+    optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+    if (cfg.weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, decay));
+    return value.dataSync()[0];
+  };
+  const step = async (b: BatchArrays): Promise<number> => {
+    const parts = splitBatch(b, peers.length + 1);
+    if (peers.length === 0 || parts.some((p) => p.batch.positions.length === 0)) {
+      return tf.tidy(() => {
+        const { value, grads } = batchGradients(model, b);
+        return update(value, grads);
+      });
+    }
+    // Every peer gets this step's weights and its rows first, then this thread computes its own.
+    const weights = new Map([...model.vars].map(([key, v]) => [key, v.dataSync() as Float32Array]));
+    const pending = peers.map((peer, k) => peer.gradients(weights, parts[k + 1].batch, parts[k + 1].share));
+    const mine = tf.tidy(() => {
+      const { value, grads } = batchGradients(model, parts[0].batch, parts[0].share);
+      return { value, grads: Object.fromEntries(grads) };
     });
+    try {
+      const theirs = await Promise.all(pending);
+      return tf.tidy(() => {
+        const grads = new Map<string, tf.Tensor>();
+        for (const [key, g] of Object.entries(mine.grads)) {
+          const shape = model.vars.get(key)!.shape;
+          grads.set(key, tf.addN([g, ...theirs.map((t) => tf.tensor(t.grads.get(key)!, shape))]));
+        }
+        return update(tf.add(mine.value, theirs.reduce((a, t) => a + t.loss, 0)) as tf.Scalar, grads);
+      });
+    } finally {
+      tf.dispose([mine.value, ...Object.values(mine.grads)]);
+    }
+  };
   return { optimizer, step, setLr };
 }
 
@@ -334,11 +414,13 @@ export async function trainSeqModel(
   config: Partial<TrainConfig> = {},
   hooks: TrainHooks & { onCheckpoint?(cp: TrainCheckpoint): Promise<void> | void } = {},
   resume?: TrainCheckpoint,
+  /** Threads that compute part of every batch (data-parallel; see GradientPeer). */
+  peers: readonly GradientPeer[] = [],
 ): Promise<TrainResult> {
   if (model.frozen) throw new Error('the model is frozen for inference (seqRecommender); train a fresh or reloaded model');
   const cfg: TrainConfig = { ...TRAIN_DEFAULTS, ...config };
   const { fit, val } = innerSplit(train, cfg);
-  const { optimizer, step, setLr } = trainStep(model, cfg);
+  const { optimizer, step, setLr } = trainStep(model, cfg, peers);
   const history: EpochLog[] = resume ? resume.history.map((h) => ({ ...h })) : [];
   let best = resume?.best ?? -1;
   let bestEpoch = resume?.bestEpoch ?? 0;
@@ -365,13 +447,14 @@ export async function trainSeqModel(
       // Per-epoch random streams: a resumed run draws exactly what an uninterrupted one would.
       const rand = mulberry32((cfg.seed * 7919 + epoch) >>> 0);
       model.reseedDropout(cfg.seed * 104729 + epoch * 1000003);
+      peers.forEach((peer, k) => peer.reseedDropout((cfg.seed * 104729 + epoch * 1000003 + (k + 1) * 7_777_777) >>> 0));
       const { arch, maxLen } = model.config;
       const copies = copiesPerSession(arch, cfg);
       const batches = epochBatches(fit, arch === 'bert4rec' ? maxLen : maxLen + 1, copies, cfg.batchSize, rand);
       let lossSum = 0;
       for (const [bi, codes] of batches.entries()) {
         const b = buildBatch(arch, maxLen, model.maskToken, fit, codes, copies, cfg, rand);
-        const loss = step(b);
+        const loss = await step(b);
         lossSum += loss;
         hooks.onBatch?.(epoch, bi + 1, batches.length, lossSum / (bi + 1));
         await new Promise((r) => setImmediate(r)); // let progress output and checkpoint writes run

@@ -9,6 +9,7 @@ import { CATALOGUE, modelEntry, SEQUENTIAL_NAMES, type SequentialName } from '..
 import { loadEmbeddings, readManifest, writeArtifact, writeCatalogArtifacts, writeManifest } from '../artifacts.js';
 import { loadDataset } from '../dataset-files.js';
 import { MODELS_DIR, ROOT } from '../paths.js';
+import { startGradientPeer } from '../gradient-peer.js';
 import { initTfjs, registerGradients } from '../tfjs-setup.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { readJsonFile } from '../json-file.js';
@@ -26,6 +27,12 @@ export interface TrainOptions {
   /** List the model in the manifest (false: an experiment, logged to bench/results). */
   readonly ship: boolean;
   readonly precision: WeightsPrecision;
+  /**
+   * Threads computing each batch (default 1): this one plus gradient workers (data-parallel,
+   * src/node/gradient-peer.ts). Deterministic for a given count; counts differ in float rounding
+   * and in the dropout draws of each thread's rows.
+   */
+  readonly threads?: number;
 }
 
 export interface TrainHooks {
@@ -96,6 +103,9 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   if (o.resume) hooks.info?.(resume ? `resuming after epoch ${resume.epoch} from ${relative(ROOT, cpDir)}` : `no checkpoint in ${relative(ROOT, cpDir)}: starting from scratch`);
   hooks.line?.(`training ${name} on ${p.split.stats.trainSessions} sessions: ${JSON.stringify(cfg)}`);
   let bestVal = Math.max(0, ...(resume?.history ?? []).map((h) => h.valNdcg20));
+  const threads = o.threads ?? 1;
+  const peers = await Promise.all(Array.from({ length: threads - 1 }, () => startGradientPeer(model.config)));
+  if (threads > 1) hooks.info?.(`training on ${threads} threads (data-parallel)`);
   const result = await trainSeqModel(
     model,
     p.split.train,
@@ -109,7 +119,8 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
       onCheckpoint: (cp) => saveCheckpoint(cpDir, cfg, cp),
     },
     resume ?? undefined,
-  );
+    peers,
+  ).finally(() => Promise.all(peers.map((peer) => peer.close())));
   // The shipped file is what gets evaluated: the best epoch's weights at the chosen precision.
   const k = Math.max(...p.cutoffs);
   const float32Metrics = scoreLists(p, recommendAll(seqRecommender(model, name, cfg), p.split.test, k), p.split.test.targets);
@@ -126,6 +137,7 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
     bestEpoch: result.bestEpoch,
     bestValNdcg20: result.bestValNdcg20,
     trainSeconds: result.seconds,
+    threads,
     history: result.history,
     weights: { dtype: o.precision, bytes: weights.byteLength },
     test: { sessions: p.split.test.targets.length, metrics, predictSeconds, ...(o.precision !== 'float32' ? { float32Metrics } : {}) },

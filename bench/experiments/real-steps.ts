@@ -1,0 +1,54 @@
+import { makeProtocol } from '../../src/evaluation/protocol.js';
+import { SeqModel } from '../../src/neural/model.js';
+import { SEQ_PRESETS, popularityBias, type SeqModelName } from '../../src/neural/presets.js';
+import { buildBatch, copiesPerSession, epochBatches, innerSplit, trainStep } from '../../src/neural/train.js';
+import { mulberry32 } from '../../src/core/vectors/random.js';
+import { loadDataset } from '../../src/node/dataset-files.js';
+import { startGradientPeer } from '../../src/node/gradient-peer.js';
+import { initTfjs, registerGradients } from '../../src/node/tfjs-setup.js';
+import { printKernelProfile } from './kernel-profile.js';
+
+/**
+ * The first training steps of a model's epoch 1 on real Beauty batches (its preset; random item
+ * start), timed: what the synthetic step of bench/train-step.ts stands for. Prints ms per step,
+ * the mean number of predicted positions, and the sum of the losses (equal sums: the same
+ * arithmetic). `npx tsx bench/experiments/real-steps.ts [model] [steps] [--profile] [--threads n]`; run it alone.
+ * With --profile, the same steps by tfjs kernel instead (bench/experiments/kernel-profile.ts).
+ */
+const name = (process.argv[2] ?? 'bert4rec') as SeqModelName;
+const steps = Number(process.argv[3] ?? 40);
+const cfg = SEQ_PRESETS[name];
+await initTfjs();
+await registerGradients();
+const dataset = loadDataset('beauty');
+const p = makeProtocol(dataset);
+const nItems = dataset.catalog.ids.length;
+const model = new SeqModel({ arch: cfg.arch, nItems, maxLen: cfg.maxLen, dim: cfg.dim, layers: cfg.layers, heads: cfg.heads, dropout: cfg.dropout, seed: cfg.seed, hidden: cfg.hidden }, undefined, {
+  itemBias: popularityBias(p.split.train, nItems),
+});
+const { fit } = innerSplit(p.split.train, { valFraction: 0.1, valMax: cfg.valMax, seed: cfg.seed });
+const threadsArg = process.argv.indexOf('--threads');
+const threads = threadsArg > 0 ? Number(process.argv[threadsArg + 1]) : 1;
+const peers = await Promise.all(Array.from({ length: threads - 1 }, () => startGradientPeer(model.config)));
+const { step } = trainStep(model, cfg, peers);
+const rand = mulberry32((cfg.seed * 7919 + 1) >>> 0);
+model.reseedDropout(cfg.seed * 104729 + 1000003);
+peers.forEach((p, k) => p.reseedDropout(cfg.seed * 104729 + 1000003 + (k + 1) * 7_777_777));
+const copies = copiesPerSession(cfg.arch, cfg);
+const batches = epochBatches(fit, cfg.arch === 'bert4rec' ? cfg.maxLen : cfg.maxLen + 1, copies, cfg.batchSize, rand).slice(0, steps + 3);
+const built = batches.map((codes) => buildBatch(cfg.arch, cfg.maxLen, model.maskToken, fit, codes, copies, cfg, rand));
+for (const b of built.slice(0, 3)) await step(b); // warm-up
+if (process.argv.includes('--profile')) {
+  await printKernelProfile(`${name}, real batches`, (i) => step(built[3 + i]), steps, 40);
+  process.exit(0);
+}
+let loss = 0;
+let predicted = 0;
+const t = performance.now();
+for (const b of built.slice(3)) {
+  loss += await step(b);
+  predicted += b.positions.length;
+}
+const ms = (performance.now() - t) / steps;
+process.stdout.write(`${name}, ${threads} thread(s): ${ms.toFixed(1)} ms/step over ${steps} real batches (mean ${(predicted / steps).toFixed(0)} predicted positions), loss sum ${loss.toFixed(6)}\n`);
+await Promise.all(peers.map((p) => p.close()));
