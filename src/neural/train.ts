@@ -387,6 +387,7 @@ export function trainStep(model: SeqModel, cfg: Pick<TrainConfig, 'lr' | 'clipNo
     // Every peer gets this step's weights and its rows first, then this thread computes its own.
     const weights = new Map([...model.vars].map(([key, v]) => [key, v.dataSync() as Float32Array]));
     const pending = peers.map((peer, k) => peer.gradients(weights, parts[k + 1].batch, parts[k + 1].share));
+    for (const p of pending) p.catch(() => undefined); // a peer's failure surfaces below, not as an unhandled rejection
     const mine = tf.tidy(() => {
       const { value, grads } = batchGradients(model, parts[0].batch, parts[0].share);
       return { value, grads: Object.fromEntries(grads) };
