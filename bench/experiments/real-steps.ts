@@ -17,6 +17,7 @@ import { printKernelProfile } from './kernel-profile.js';
  */
 const name = (process.argv[2] ?? 'bert4rec') as SeqModelName;
 const steps = Number(process.argv[3] ?? 40);
+if (!(name in SEQ_PRESETS)) throw new Error(`unknown model ${name} (one of ${Object.keys(SEQ_PRESETS).join(', ')})`);
 const cfg = SEQ_PRESETS[name];
 await initTfjs();
 await registerGradients();
