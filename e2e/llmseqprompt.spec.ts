@@ -37,7 +37,9 @@ test('the shop\'s own small language model writes product names in the browser, 
   expect(shown.map((s) => [s.item, s.how])).toEqual(want.map((g) => [g.item, g.how]));
   for (const [i, g] of want.entries()) expect(shown[i].text).toContain(`wrote “${g.text}”`);
   // The list is the generated items, none of them in the session.
-  const items = await column.getByTestId('rec-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-item'))));
-  expect(items).toEqual(Array.from(expected.items).filter((i) => i >= 0));
+  // Polled: the names can show before the list re-renders (CI saw the list empty once).
+  const itemsShown = () => column.getByTestId('rec-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-item'))));
+  await expect.poll(itemsShown, { timeout: 30_000 }).toEqual(Array.from(expected.items).filter((i) => i >= 0));
+  const items = await itemsShown();
   for (const s of session) expect(items).not.toContain(s);
 });
