@@ -17,7 +17,7 @@ import { SeqModel, type SeqArch } from '../src/neural/model.js';
 import { type BatchArrays, trainStep } from '../src/neural/train.js';
 import { ROOT } from '../src/node/paths.js';
 import { fmt, formatTable } from '../src/node/table.js';
-import { defaultTrainThreads, startGradientPeer } from '../src/node/gradient-peer.js';
+import { availableCores, startGradientPeer } from '../src/node/gradient-peer.js';
 import { initTfjs, registerGradients } from '../src/node/tfjs-setup.js';
 
 export interface StepShape {
@@ -108,7 +108,7 @@ export async function trainStepBench(quick: boolean): Promise<StepRow[]> {
   await initTfjs();
   await registerGradients();
   const steps = quick ? 3 : 15;
-  const threadCounts = defaultTrainThreads() > 1 ? [1, 2] : [1];
+  const threadCounts = availableCores() > 1 ? [1, 2] : [1];
   const rows: StepRow[] = [];
   for (const s of STEP_SHAPES) {
     for (const threads of threadCounts) {

@@ -13,7 +13,7 @@ import { casesFor, type SplitChoice } from './pipelines/context.js';
 import { evaluateJson, evaluateModels } from './pipelines/evaluate.js';
 import { recommendSession } from './pipelines/recommend.js';
 import { servableModels, writeReport } from './pipelines/report.js';
-import { defaultTrainThreads } from './gradient-peer.js';
+import { availableCores } from './gradient-peer.js';
 import { trainModel } from './pipelines/train.js';
 import { tuneModel } from './pipelines/tune.js';
 import { type Progress, progressBar } from './progress.js';
@@ -375,7 +375,7 @@ program
   .option('--no-ship', 'do not list the model in the manifest (an experiment): its log goes to bench/results/train-<name>.json (always so with --permute)')
   .option('--precision <dtype>', 'weights file precision: uint8 (a quarter of float32\'s bytes; per-tensor affine), float16 (half) or float32', precisionChoice, 'uint8' as WeightsPrecision)
   .option('--quiet', 'no progress bar')
-  .option('--threads <n>', `sequential models: threads computing each batch, data-parallel (default 1; this machine has ${defaultTrainThreads()} cores). Deterministic per count; counts differ in rounding and dropout draws`, positiveInt)
+  .option('--threads <n>', `sequential models: threads computing each batch, data-parallel (default 1; this machine has ${availableCores()} cores). Deterministic per count; counts differ in rounding and dropout draws`, positiveInt)
   .option('--eval-limit <n>', 'llmseqprompt: evaluate on the first n test sessions only', positiveInt)
   .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nAt the end writes public/models/<dataset>/<name>/model.json + weights.bin (the best epoch) and train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics of the shipped weights), and lists the model in manifest.json.')
   .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean; evalLimit?: number; threads?: number }) => {

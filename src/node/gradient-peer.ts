@@ -18,8 +18,8 @@ export interface WorkerPeer extends GradientPeer {
   close(): Promise<void>;
 }
 
-/** Training threads worth starting on this machine: one per core. */
-export function defaultTrainThreads(): number {
+/** Cores on this machine: the most training threads worth starting (the default stays 1, see TrainOptions.threads). */
+export function availableCores(): number {
   return Math.max(1, availableParallelism());
 }
 
