@@ -19,6 +19,12 @@ function cyclicSessions(n: number, seed = 1): number[][] {
   });
 }
 
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
 function hitRateAt1(model: SeqModel, prompts: number[][], next: number[]): number {
   const scores = model.scorePrompts(prompts);
   const data = scores.dataSync();
@@ -151,11 +157,7 @@ describe('sequential models in tfjs (wasm)', async () => {
       });
       expect(fastLoss).toBeCloseTo(refLoss, 5);
       for (const [k, v] of fast.vars) {
-        const a = v.dataSync();
-        const b = ref.vars.get(k)!.dataSync();
-        let d = 0;
-        for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-        expect(d, `${arch} ${k}`).toBeLessThan(1e-5);
+        expect(maxAbsDiff(v.dataSync(), ref.vars.get(k)!.dataSync()), `${arch} ${k}`).toBeLessThan(1e-5);
       }
       [fast, ref].forEach((m) => m.dispose());
     }
@@ -200,13 +202,9 @@ describe('sequential models in tfjs (wasm)', async () => {
           expect(await b.step(batch)).toBeCloseTo(await a.step(batch), 5);
         }
         for (const [k, v] of one.vars) {
-          const x = v.dataSync();
-          const y = two.vars.get(k)!.dataSync();
-          let d = 0;
-          for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
           // 1% of one step (lr .05): Adam divides by the gradients' size, so rounding in near-zero
           // gradients moves a weight by a visible fraction of a step; a wrong part is off by whole steps.
-          expect(d, `${arch} ${k}`).toBeLessThan(5e-4);
+          expect(maxAbsDiff(v.dataSync(), two.vars.get(k)!.dataSync()), `${arch} ${k}`).toBeLessThan(5e-4);
         }
         a.optimizer.dispose();
         b.optimizer.dispose();
