@@ -1,5 +1,6 @@
 import { innerSplit } from '../../src/core/dataset/inner-split.js';
 import { runModel } from '../../src/evaluation/protocol.js';
+import { SEQ_PRESETS } from '../../src/neural/presets.js';
 import { chooseConfig, contextOn, openWorkspace } from '../../src/node/pipelines/context.js';
 
 /**
@@ -13,14 +14,15 @@ import { chooseConfig, contextOn, openWorkspace } from '../../src/node/pipelines
 const dataset = process.argv[2] ?? 'beauty';
 const seeds = process.argv.length > 3 ? process.argv.slice(3).map(Number) : [42, 43];
 const models = ['mostpopular', 'v-sknn', 'llmseqsim'];
+const { valMax } = SEQ_PRESETS.bert4rec;
 const ws = await openWorkspace(dataset, models);
 const rows: string[] = [`| model | ${seeds.map((s) => `seed ${s}`).join(' | ')} |`, `|---|${seeds.map(() => '---|').join('')}`];
 for (const model of models) {
   const { config } = await chooseConfig(dataset, model);
   const cells = seeds.map((seed) => {
-    const s = innerSplit(ws.protocol.split.train, { valFraction: 0.1, valMax: 2000, seed });
+    const s = innerSplit(ws.protocol.split.train, { valFraction: 0.1, valMax, seed });
     return runModel(ws.protocol, model, config, contextOn(ws, s.train, model), s.cases).metrics['NDCG@20'].toFixed(4);
   });
   rows.push(`| ${model} | ${cells.join(' | ')} |`);
 }
-process.stdout.write(`Inner validation NDCG@20 on ${dataset} by the seed that draws the set (valMax 2000):\n${rows.join('\n')}\n`);
+process.stdout.write(`Inner validation NDCG@20 on ${dataset} by the seed that draws the set (valMax ${valMax}):\n${rows.join('\n')}\n`);
