@@ -16,8 +16,10 @@ DATASET=games
 
 run llm2sasrec --model llm2sasrec --epochs "${GAMES_EPOCHS:-6}"
 run sasrec --model sasrec --epochs "${GAMES_EPOCHS:-6}"
-run llm2gru4rec --model llm2gru4rec --epochs "${GAMES_EPOCHS:-6}"
-run gru4rec --model gru4rec --epochs "${GAMES_EPOCHS:-6}"
+# The shipped Games GRU4Rec pair was trained at 1e-3, the preset's rate then; the presets' 3e-3
+# was chosen on Beauty and is not measured on Games, so the queue keeps the shipped models' rate.
+run llm2gru4rec --model llm2gru4rec --config bench/configs/lr-1e-3.json --epochs "${GAMES_EPOCHS:-6}"
+run gru4rec --model gru4rec --config bench/configs/lr-1e-3.json --epochs "${GAMES_EPOCHS:-6}"
 # The BERT4Rec family: 11 training sequences per session per epoch (the paper's sampling), ~4x a
 # SASRec epoch (~20 min per Games epoch on one shared core), so its own, smaller cap.
 run llm2bert4rec --model llm2bert4rec --epochs "${GAMES_BERT_EPOCHS:-2}"

@@ -1,6 +1,7 @@
 import { innerSplit } from '../../src/core/dataset/inner-split.js';
 import { runModel } from '../../src/evaluation/protocol.js';
 import { SEQ_PRESETS } from '../../src/neural/presets.js';
+import { TRAIN_DEFAULTS } from '../../src/neural/train.js';
 import { chooseConfig, contextOn, openWorkspace } from '../../src/node/pipelines/context.js';
 
 /**
@@ -20,7 +21,7 @@ const rows: string[] = [`| model | ${seeds.map((s) => `seed ${s}`).join(' | ')} 
 for (const model of models) {
   const { config } = await chooseConfig(dataset, model);
   const cells = seeds.map((seed) => {
-    const s = innerSplit(ws.protocol.split.train, { valFraction: 0.1, valMax, seed });
+    const s = innerSplit(ws.protocol.split.train, { valFraction: TRAIN_DEFAULTS.valFraction, valMax, seed });
     return runModel(ws.protocol, model, config, contextOn(ws, s.train, model), s.cases).metrics['NDCG@20'].toFixed(4);
   });
   rows.push(`| ${model} | ${cells.join(' | ')} |`);
