@@ -29,7 +29,7 @@ export async function recItems(page: Page, model: string, timeout?: number): Pro
 
 /** The trained sequential models shipped in public/models/beauty (tfjs, scored on the selected backend). */
 export const SEQ_MODELS = ['bert4rec', 'llm2bert4rec', 'sasrec', 'llm2sasrec', 'gru4rec', 'llm2gru4rec'];
-/** The hybrids of the extension paper (LLMSeqSim&Sequential is shown because LLM2BERT4Rec is shipped). */
+/** The hybrids of the extension paper (LLMSeqSim&Sequential is shown because the sequential model its eval.json config names is shipped). */
 export const HYBRIDS = ['embedding-ensemble', 'llmseqsim-sequential', 'llmseqsim-popularity'];
 export const ALL_MODELS = ['llmseqsim', 'llmseqsim-ft', ...SEQ_MODELS, 'llmseqprompt', ...HYBRIDS, 'v-sknn', 'sknn-emb', 'sf-sknn', 's-sknn', 'sknn', 'mostpopular'];
 
