@@ -8,7 +8,9 @@ import { fineTuneStaticEmbedder, itemVectorsFromTable } from '../src/neural/embe
 import { MODELS_DIR } from '../src/node/paths.js';
 import { readStaticModel, writeStaticModel } from '../src/node/static-model.js';
 import { initTfjs, registerGradients } from '../src/node/tfjs-setup.js';
-import { tokenizeTitles } from '../src/node/train-embedder.js';
+import { SEQ_PRESETS } from '../src/neural/presets.js';
+import { innerSplit, TRAIN_DEFAULTS } from '../src/neural/train.js';
+import { seqInnerValidation, tokenizeTitles } from '../src/node/train-embedder.js';
 import { sessionsOf } from './helpers.js';
 
 // Pairs of items that always follow each other in the sessions but whose titles have nothing in common.
@@ -95,5 +97,21 @@ describe('fine-tuning the static embedder on sessions (tiny synthetic data)', as
     expect(dot(unit(a), fromTable.data.subarray(base.dim))).toBeGreaterThan(0.999);
     // And the learned closeness survives the int8 file: item 0's partner beats an unrelated item.
     expect(dot(unit(a), unit(b))).toBeGreaterThan(dot(unit(a), unit(c)) + 0.2);
+  });
+});
+
+describe('llmseqsim-ft --val-seed', () => {
+  it('holds out exactly the sessions the sequential trainer of that seed validates on, and trains on none of them', () => {
+    // 300 distinct sessions of 2-4 items, so each session's items identify it.
+    const lists = Array.from({ length: 300 }, (_, s) => Array.from({ length: 2 + (s % 3) }, (_, j) => s * 4 + j));
+    const sessions = sessionsOf(lists);
+    for (const seed of [42, 43]) {
+      const held = seqInnerValidation(sessions, seed);
+      const trainer = innerSplit(sessions, { ...TRAIN_DEFAULTS, valMax: SEQ_PRESETS.llm2bert4rec.valMax, seed });
+      expect(Array.from(held.test.targets)).toEqual(trainer.val.map((s) => s.items[s.items.length - 1]));
+      expect(held.train.offsets.length - 1).toBe(trainer.fit.length);
+      const fitted = new Set(held.train.items);
+      expect(trainer.val.filter((s) => s.items.some((it) => fitted.has(it)))).toEqual([]);
+    }
   });
 });

@@ -377,15 +377,17 @@ program
   .option('--quiet', 'no progress bar')
   .option('--threads <n>', `sequential models: threads computing each batch, data-parallel (default 1; this machine has ${availableCores()} cores). Deterministic per count; counts differ in rounding and dropout draws`, positiveInt)
   .option('--eval-limit <n>', 'llmseqprompt: evaluate on the first n test sessions only', positiveInt)
+  .option('--val-seed <n>', "llmseqsim-ft: hold out the sequential models' inner validation sessions of this seed instead of the newest 10%, so an LLM2* model started from the vectors (--embeddings <base>-ft-<dataset>-val<n>) validates on sessions the embedder never saw; written as that name", positiveInt)
   .addHelpText('after', '\nEvery finished epoch is checkpointed under .cache/train/<dataset>/<name>/.\nAt the end writes public/models/<dataset>/<name>/model.json + weights.bin (the best epoch) and train-log.json\n(config, per-epoch loss and validation NDCG@20, times, test metrics of the shipped weights), and lists the model in manifest.json.')
-  .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean; evalLimit?: number; threads?: number }) => {
+  .action(async (o: { dataset: string; model: string; config?: string; epochs?: number; permute?: boolean; name?: string; embeddings?: string; resume?: boolean; ship: boolean; precision: WeightsPrecision; quiet?: boolean; evalLimit?: number; threads?: number; valSeed?: number }) => {
     const trainer = modelEntry(o.model).trainer;
     if (!trainer) throw new InvalidArgumentError(`${o.model} is not trained (models that train: ${CATALOGUE.filter((m) => m.trainer).map((m) => m.name).join(', ')})`);
+    if (o.valSeed !== undefined && trainer !== 'embedder') throw new InvalidArgumentError('--val-seed is for --model llmseqsim-ft (the sequential models draw their inner validation from their config\'s seed)');
     if (trainer === 'prompt-lm') return trainLlmSeqPromptCli(o); // --resume: a warm start from the shipped weights
     if (trainer === 'embedder') {
       const { trainEmbedderCommand } = await import('./train-embedder.js');
       const { readJsonFile } = await import('./json-file.js');
-      return trainEmbedderCommand({ dataset: o.dataset, config: o.config ? readJsonFile(o.config) : {}, configFile: o.config, epochs: o.epochs, quiet: o.quiet, out, info });
+      return trainEmbedderCommand({ dataset: o.dataset, config: o.config ? readJsonFile(o.config) : {}, configFile: o.config, epochs: o.epochs, valSeed: o.valSeed, quiet: o.quiet, out, info });
     }
     let bar: Progress = progressBar('training', 1, true);
     let lastVal = '';

@@ -2,14 +2,17 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { coldStartCases } from '../core/dataset/cold-start.js';
-import type { Dataset } from '../core/dataset/types.js';
+import type { Dataset, EvalCases, SessionSet } from '../core/dataset/types.js';
 import { InputError } from '../core/errors.js';
 import type { MetricValues } from '../core/metrics/metrics.js';
 import type { DenseMatrix } from '../core/vectors/matrix.js';
+import { innerSplit } from '../core/dataset/inner-split.js';
 import { temporalSplit } from '../core/dataset/split.js';
 import { makeProtocol, runModel } from '../evaluation/protocol.js';
 import { EMBEDDER_FT_DEFAULTS, EmbedderFtConfig, fineTuneStaticEmbedder, type FtEpochLog, type TitleTokens } from '../neural/embedder-ft.js';
 import { TUNED_EMBEDDER_BASE, tunedEmbeddingsName } from '../recommenders/tuned-embeddings.js';
+import { SEQ_PRESETS } from '../neural/presets.js';
+import { TRAIN_DEFAULTS } from '../neural/train.js';
 import { tfjsDotKernel } from '../tfjs/dot-kernel.js';
 import { readManifest, writeManifest } from './artifacts.js';
 import { embedDataset } from './embed.js';
@@ -27,6 +30,12 @@ import { readStaticModel, writeStaticModel } from './static-model.js';
  * training sessions (the model trains on the other 90%, as the sequential models do; a
  * retraining on all of them would double the cost on this shared machine). The test split is
  * only scored at the end, never used to choose anything.
+ *
+ * With `valSeed`, the held-out sessions are instead the sequential models' inner validation set
+ * drawn with that seed (src/core/dataset/inner-split.ts: 10% of the training sessions, at most
+ * the presets' valMax): an LLM2* model started from these vectors then validates, early-stops
+ * and is chosen on sessions the embedder never saw. That model is an experiment: it is written
+ * under its own name (`<base>-ft-<dataset>-val<seed>`), and the shipped one stays as it is.
  */
 
 /** Share of the training sessions (the newest) held out for early stopping. */
@@ -38,6 +47,8 @@ export const LLMSEQSIM_FT_CONFIG = { aggregation: 'last', decay: 'none', similar
 export interface TrainEmbedderOptions {
   readonly dataset: Dataset;
   readonly config: EmbedderFtConfig;
+  /** Hold out the sequential models' inner validation sessions of this seed (see above). */
+  readonly valSeed?: number;
   readonly log: (line: string) => void;
   readonly onBatch?: (phase: string, epoch: number, batch: number, batches: number, loss: number) => void;
 }
@@ -70,7 +81,7 @@ function metricsOf(m: MetricValues): Record<string, number> {
 
 export async function trainTunedEmbedder(o: TrainEmbedderOptions): Promise<TrainEmbedderResult> {
   const { dataset, log } = o;
-  const name = tunedEmbeddingsName(dataset.name);
+  const name = tunedEmbeddingsName(dataset.name) + (o.valSeed === undefined ? '' : `-val${o.valSeed}`);
   const baseDir = join(MODELS_DIR, TUNED_EMBEDDER_BASE);
   const outDir = join(MODELS_DIR, name);
   const p = makeProtocol(dataset, { dotKernel: tfjsDotKernel });
@@ -89,12 +100,10 @@ export async function trainTunedEmbedder(o: TrainEmbedderOptions): Promise<Train
     );
 
   // Inner validation, as the paper's protocol one level down: the newest 10% of the training
-  // sessions (by last timestamp) are held out, untrained items removed, last item withheld.
-  const inner = temporalSplit(p.split.train, nItems, INNER_VALIDATION_FRACTION);
-  log(
-    `training on the oldest ${inner.stats.trainSessions} of ${p.split.stats.trainSessions} training sessions; early stopping on the newest ` +
-      `${inner.stats.testSessions} (${inner.stats.testCases} validation cases, LLMSeqSim last/dot NDCG@20)`,
-  );
+  // sessions (by last timestamp) are held out, untrained items removed, last item withheld;
+  // or, with valSeed, the sequential models' inner validation sessions of that seed.
+  const inner = o.valSeed === undefined ? newestTenth(p.split.train, nItems) : seqInnerValidation(p.split.train, o.valSeed);
+  log(`training on ${inner.describe} (${inner.train.offsets.length - 1} of ${p.split.stats.trainSessions} training sessions); early stopping on ${inner.test.targets.length} validation cases (LLMSeqSim last/dot NDCG@20)`);
   const validate = score(inner.train, inner.test);
   const fin = await fineTuneStaticEmbedder(base, titles, inner.train, o.config, {
     validate: (v) => validate(v)['NDCG@20'],
@@ -107,7 +116,7 @@ export async function trainTunedEmbedder(o: TrainEmbedderOptions): Promise<Train
   if (existsSync(outDir)) rmSync(outDir, { recursive: true });
   const readme =
     `# ${name}\n\n${TUNED_EMBEDDER_BASE} (model2vec static embeddings, MIT; see LICENSE) with its token table fine-tuned on the ` +
-    `${dataset.name} training sessions by \`npm run cli -- train --dataset ${dataset.name} --model llmseqsim-ft\` ` +
+    `${dataset.name} training sessions by \`npm run cli -- train --dataset ${dataset.name} --model llmseqsim-ft${o.valSeed === undefined ? '' : ` --val-seed ${o.valSeed}`}\` ` +
     `(contrastive next-item objective, pulled toward the original table). Same tokenizer, same graph, int8 table; ` +
     `the rows of tokens that never occur in the catalog's titles are the original's. Training record: train-log.json.\n`;
   const written = writeStaticModel(baseDir, outDir, fin.table, { 'README.md': readme });
@@ -135,7 +144,7 @@ export async function trainTunedEmbedder(o: TrainEmbedderOptions): Promise<Train
     base: TUNED_EMBEDDER_BASE,
     dataset: dataset.name,
     config: o.config,
-    validation: { sessions: inner.stats.testSessions, cases: inner.stats.testCases, fitSessions: inner.stats.trainSessions },
+    validation: { heldOut: inner.describe, ...(o.valSeed === undefined ? {} : { seed: o.valSeed }), cases: inner.test.targets.length, fitSessions: inner.train.offsets.length - 1 },
     bestEpoch: fin.bestEpoch,
     bestValNdcg20: fin.bestValScore,
     llmseqsim: LLMSEQSIM_FT_CONFIG,
@@ -155,6 +164,23 @@ export async function trainTunedEmbedder(o: TrainEmbedderOptions): Promise<Train
   return { modelDir: outDir, modelBytes: written.bytes, embeddingsName: name, trainLog };
 }
 
+export interface FitAndValidation {
+  readonly train: SessionSet;
+  readonly test: EvalCases;
+  readonly describe: string;
+}
+
+function newestTenth(train: SessionSet, nItems: number): FitAndValidation {
+  const t = temporalSplit(train, nItems, INNER_VALIDATION_FRACTION);
+  return { train: t.train, test: t.test, describe: `the oldest 90% of the training sessions, the newest ${t.stats.testSessions} held out` };
+}
+
+/** The sequential models' inner split (the trainer's valFraction, the presets' valMax) of `seed`. */
+export function seqInnerValidation(train: SessionSet, seed: number): FitAndValidation {
+  const t = innerSplit(train, { valFraction: TRAIN_DEFAULTS.valFraction, valMax: SEQ_PRESETS.bert4rec.valMax, seed });
+  return { train: t.train, test: t.cases, describe: `the training sessions but the sequential models' inner validation set (seed ${seed}, ${t.cases.targets.length} sessions)` };
+}
+
 export function parseFtConfig(fromFile: unknown, file: string | undefined, epochs?: number): EmbedderFtConfig {
   const merged = { ...EMBEDDER_FT_DEFAULTS, ...(fromFile as object), ...(epochs ? { epochs } : {}) };
   const r = EmbedderFtConfig.safeParse(merged);
@@ -168,6 +194,7 @@ export async function trainEmbedderCommand(o: {
   config: unknown;
   configFile?: string;
   epochs?: number;
+  valSeed?: number;
   quiet?: boolean;
   out: (line: string) => void;
   info: (line: string) => void;
@@ -184,6 +211,7 @@ export async function trainEmbedderCommand(o: {
   const r = await trainTunedEmbedder({
     dataset,
     config,
+    valSeed: o.valSeed,
     log: (line) => {
       bar.stop();
       o.out(line);
