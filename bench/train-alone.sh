@@ -7,6 +7,7 @@
 #   ALONE_MODELS=llm2bert4rec ALONE_CONFIG=bench/configs/width-128.json ALONE_TAG=-d128 bench/train-alone.sh
 # runs `llm2bert4rec-d128-alone` (npm run bench finds it by name and counts it if it reproduced).
 # ALONE_THREADS=2 trains on both cores (`--threads 2`, data-parallel).
+# ALONE_EMBEDDINGS=<name> starts an LLM2* model from those embeddings of the manifest (`--embeddings`).
 # Resumable like the queues (.done markers); a resumed run's time is the sum of its epochs.
 set -u
 cd "$(dirname "$0")/.."
@@ -18,5 +19,5 @@ others=$(pgrep -f "cli.ts train" | tr '\n' ' ')
 [ -n "$others" ] && kill -STOP $others
 trap '[ -n "$others" ] && kill -CONT $others' EXIT
 for m in ${ALONE_MODELS:-sasrec llm2sasrec llm2gru4rec gru4rec}; do
-  run "$m${ALONE_TAG:-}-alone" --model "$m" --name "$m${ALONE_TAG:-}-alone" ${ALONE_CONFIG:+--config "$ALONE_CONFIG"} ${ALONE_THREADS:+--threads "$ALONE_THREADS"} --no-ship
+  run "$m${ALONE_TAG:-}-alone" --model "$m" --name "$m${ALONE_TAG:-}-alone" ${ALONE_CONFIG:+--config "$ALONE_CONFIG"} ${ALONE_THREADS:+--threads "$ALONE_THREADS"} ${ALONE_EMBEDDINGS:+--embeddings "$ALONE_EMBEDDINGS"} --no-ship
 done
