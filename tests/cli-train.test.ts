@@ -104,4 +104,14 @@ describe('cli train on a tiny dataset', () => {
     expect(best.models['llmseqsim-sequential'].config.sequential).toBe('sasrec');
     expect(tuned).not.toMatch(/llmseqprompt/);
   }, 180_000);
+
+  it('an LLM2* start from a held-out-tuned embedder that is not built says which command builds it', async () => {
+    const missing = `potion-base-4M-int8-ft-${name}-val42`;
+    const failed = await cliRun(['train', '--model', 'llm2sasrec', '--embeddings', missing, '--epochs', '1', '--quiet']).then(
+      () => '',
+      (e: { stderr: string }) => e.stderr,
+    );
+    expect(failed).toContain(`has no embeddings named "${missing}"`);
+    expect(failed).toContain(`npm run cli -- train --dataset ${name} --model llmseqsim-ft --val-seed 42`);
+  }, 60_000);
 });

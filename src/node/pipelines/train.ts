@@ -5,6 +5,7 @@ import type { MetricValues } from '../../core/metrics/metrics.js';
 import { makeProtocol, scoreLists } from '../../evaluation/protocol.js';
 import type { WeightsPrecision } from '../../neural/io.js';
 import type { EpochLog, TrainResult } from '../../neural/train.js';
+import { tunedEmbeddingsName } from '../../recommenders/tuned-embeddings.js';
 import { CATALOGUE, modelEntry, SEQUENTIAL_NAMES, type SequentialName } from '../../recommenders/catalogue.js';
 import { loadEmbeddings, readManifest, writeArtifact, writeCatalogArtifacts, writeManifest } from '../artifacts.js';
 import { loadDataset } from '../dataset-files.js';
@@ -88,7 +89,14 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   let init: Float32Array | undefined;
   let embName: string | undefined;
   if (cfg.llmInit !== 'none') {
-    const e = await loadEmbeddings(o.dataset, dataset.catalog, o.embeddings);
+    const e = await loadEmbeddings(o.dataset, dataset.catalog, o.embeddings).catch((err: unknown) => {
+      // The embedder tuned without a seed's inner validation is an experiment, not shipped: say how to rebuild it.
+      const seed = o.embeddings?.startsWith(`${tunedEmbeddingsName(o.dataset)}-val`) ? o.embeddings.slice(tunedEmbeddingsName(o.dataset).length + 4) : undefined;
+      if (seed && err instanceof InputError && /no embeddings named/.test(err.message)) {
+        throw new InputError(err.file, `${err.message.slice(err.file.length + 2)}; build them with \`npm run cli -- train --dataset ${o.dataset} --model llmseqsim-ft --val-seed ${seed}\``);
+      }
+      throw err;
+    });
     embName = e.entry.name;
     init = (await llmItemInit(e.vectors, cfg.dim, cfg.llmInit, cfg.permuteEmbeddings, cfg.seed, cfg.llmScale)).data;
     hooks.info?.(`item table initialised from ${e.entry.name} (${cfg.llmInit}${cfg.permuteEmbeddings ? ', permuted across items' : ''})`);
