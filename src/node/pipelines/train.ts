@@ -142,6 +142,8 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   const trainLog = {
     model: name,
     config: cfg,
+    // The item table's start (the LLM2* models): which embeddings of the manifest, by name.
+    ...(embName ? { embeddings: embName } : {}),
     bestEpoch: result.bestEpoch,
     bestValNdcg20: result.bestValNdcg20,
     trainSeconds: result.seconds,
