@@ -101,9 +101,8 @@ const bert: SeqTrainConfig = {
   clipNorm: 5,
   epochs: 100,
   patience: 2,
-  // BERT4Rec decays where patience would stop it (after 2 epochs without a gain): chosen on inner
-  // validation, .0465 against .0464 for a decay at the first dip (bench/configs/decay-after-2.json,
-  // trained on 2 threads; the shipped bert4rec). LLM2BERT4Rec keeps the decay at the first dip.
+  // The family's base schedule: a decay where patience would stop the run (after 2 epochs without
+  // a gain). LLM2BERT4Rec overrides it (the decay at the first dip); BERT4Rec's own is below.
   plateauDecay: { factor: 0.1, times: 2, after: 2 },
   valMax: 2000,
   seed: 42,
@@ -123,7 +122,11 @@ const sas: SeqTrainConfig = { ...bert, arch: 'sasrec', layers: 1, heads: 1, drop
 const gru: SeqTrainConfig = { ...sas, arch: 'gru4rec', layers: 1, heads: 1, dropout: 0.2, hidden: 96, clipNorm: 5, lr: 3e-3 };
 
 export const SEQ_PRESETS = {
-  bert4rec: bert,
+  // BERT4Rec waits 4 epochs without a gain before its one decay and before stopping: chosen on
+  // inner validation, .0466 against .0465 for the decay after 2 (bench/configs/patience-4.json
+  // against decay-after-2.json, seed 42, trained on 2 threads; the shipped bert4rec), a margin
+  // well inside the validation's noise (about .0036), so its second seed is the real check.
+  bert4rec: { ...bert, patience: 4, plateauDecay: { factor: 0.1, times: 1, after: 4 } },
   llm2bert4rec: { ...bert, llmInit: 'pca', layers: 3, dropout: 0, maskProb: 0.5, weightDecay: 0.002, plateauDecay: { factor: 0.1, times: 2, after: 1 } },
   sasrec: sas,
   // The decay is not measured for LLM2SASRec yet: plain early stopping, as its shipped run.
