@@ -68,7 +68,7 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   if (!entry.trained || !isSequential(o.model)) {
     throw new RangeError(`${o.model} is not trained by \`train\` (trained models: ${CATALOGUE.filter((m) => m.trained).map((m) => m.name).join(', ')})`);
   }
-  const { SeqTrainConfig, llmItemInit, popularityBias } = await import('../../neural/presets.js');
+  const { parseSeqTrainConfig, llmItemInit, popularityBias } = await import('../../neural/presets.js');
   const { SeqModel } = await import('../../neural/model.js');
   const { trainSeqModel } = await import('../../neural/train.js');
   const { serializeModel, deserializeModel } = await import('../../neural/io.js');
@@ -77,9 +77,7 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   const { recommendAll } = await import('../../recommenders/types.js');
   const fromFile = o.configFile ? readJsonFile(o.configFile) : {};
   const merged = { ...entry.defaults, ...(fromFile as object), ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.permute ? { permuteEmbeddings: true } : {}) };
-  const parsed = SeqTrainConfig.safeParse(merged);
-  if (!parsed.success) throw new InputError(o.configFile ?? 'config', `invalid config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  const cfg = parsed.data;
+  const cfg = parseSeqTrainConfig(merged, o.configFile);
   const name = o.name ?? `${o.model}${cfg.permuteEmbeddings ? '-permuted' : ''}`;
   hooks.info?.(`tfjs backend: ${await initTfjs()}`);
   await registerGradients();
