@@ -1,6 +1,7 @@
 import { makeProtocol } from '../../src/evaluation/protocol.js';
 import { SeqModel } from '../../src/neural/model.js';
-import { SEQ_PRESETS, parseSeqTrainConfig, popularityBias, type SeqModelName } from '../../src/neural/presets.js';
+import { SEQ_PRESETS, popularityBias, type SeqModelName, type SeqTrainConfig } from '../../src/neural/presets.js';
+import { resolveConfig } from '../../src/recommenders/catalogue.js';
 import { buildBatch, copiesPerSession, epochBatches, innerSplit, trainStep } from '../../src/neural/train.js';
 import { mulberry32 } from '../../src/core/vectors/random.js';
 import { loadDataset } from '../../src/node/dataset-files.js';
@@ -24,7 +25,7 @@ const steps = Number(process.argv[3] ?? 40);
 if (!(name in SEQ_PRESETS)) throw new Error(`unknown model ${name} (one of ${Object.keys(SEQ_PRESETS).join(', ')})`);
 const configArg = process.argv.indexOf('--config');
 const configFile = configArg > 0 ? process.argv[configArg + 1] : undefined;
-const cfg = parseSeqTrainConfig({ ...SEQ_PRESETS[name], ...(configFile ? (readJsonFile(configFile) as object) : {}) }, configFile);
+const cfg = resolveConfig(name, configFile ? readJsonFile(configFile) : undefined, configFile ?? 'config') as SeqTrainConfig;
 await initTfjs();
 await registerGradients();
 const dataset = loadDataset('beauty');

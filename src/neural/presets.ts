@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { SessionSet } from '../core/dataset/types.js';
-import { InputError } from '../core/errors.js';
 import { popularityStats } from '../core/metrics/metrics.js';
 import { denseMatrix, type DenseMatrix } from '../core/vectors/matrix.js';
 import { mulberry32 } from '../core/vectors/random.js';
@@ -63,13 +62,6 @@ export const SeqTrainConfig = z
   })
   .strict();
 export type SeqTrainConfig = z.infer<typeof SeqTrainConfig>;
-
-/** A preset merged with a config file's keys, validated; a bad key is an InputError naming the file. */
-export function parseSeqTrainConfig(merged: unknown, file: string | undefined): SeqTrainConfig {
-  const parsed = SeqTrainConfig.safeParse(merged);
-  if (!parsed.success) throw new InputError(file ?? 'config', `invalid config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
 
 /*
  * BERT4Rec family: trained as the paper's authors train it (dh-r/LLM-Sequential-Recommendation):

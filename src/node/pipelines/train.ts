@@ -4,9 +4,10 @@ import { InputError } from '../../core/errors.js';
 import type { MetricValues } from '../../core/metrics/metrics.js';
 import { makeProtocol, scoreLists } from '../../evaluation/protocol.js';
 import type { WeightsPrecision } from '../../neural/io.js';
+import type { SeqTrainConfig } from '../../neural/presets.js';
 import type { EpochLog, TrainResult } from '../../neural/train.js';
 import { tunedEmbeddingsName } from '../../recommenders/tuned-embeddings.js';
-import { CATALOGUE, modelEntry, SEQUENTIAL_NAMES, type SequentialName } from '../../recommenders/catalogue.js';
+import { CATALOGUE, modelEntry, resolveConfig, SEQUENTIAL_NAMES, type SequentialName } from '../../recommenders/catalogue.js';
 import { loadEmbeddings, readManifest, writeArtifact, writeCatalogArtifacts, writeManifest } from '../artifacts.js';
 import { loadDataset } from '../dataset-files.js';
 import { MODELS_DIR, ROOT } from '../paths.js';
@@ -68,7 +69,7 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   if (!entry.trained || !isSequential(o.model)) {
     throw new RangeError(`${o.model} is not trained by \`train\` (trained models: ${CATALOGUE.filter((m) => m.trained).map((m) => m.name).join(', ')})`);
   }
-  const { parseSeqTrainConfig, llmItemInit, popularityBias } = await import('../../neural/presets.js');
+  const { llmItemInit, popularityBias } = await import('../../neural/presets.js');
   const { SeqModel } = await import('../../neural/model.js');
   const { trainSeqModel } = await import('../../neural/train.js');
   const { serializeModel, deserializeModel } = await import('../../neural/io.js');
@@ -76,8 +77,10 @@ export async function trainModel(o: TrainOptions, hooks: TrainHooks = {}): Promi
   const { loadCheckpoint, saveCheckpoint } = await import('../train-checkpoint.js');
   const { recommendAll } = await import('../../recommenders/types.js');
   const fromFile = o.configFile ? readJsonFile(o.configFile) : {};
-  const merged = { ...entry.defaults, ...(fromFile as object), ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.permute ? { permuteEmbeddings: true } : {}) };
-  const cfg = parseSeqTrainConfig(merged, o.configFile);
+  const overrides = { ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.permute ? { permuteEmbeddings: true } : {}) };
+  const partial = typeof fromFile === 'object' && fromFile !== null && !Array.isArray(fromFile) ? { ...fromFile, ...overrides } : fromFile;
+  // The catalogue's one merge-and-validate (the model's schema is SeqTrainConfig for every trained sequential model).
+  const cfg = resolveConfig(o.model, partial, o.configFile ?? 'config') as SeqTrainConfig;
   const name = o.name ?? `${o.model}${cfg.permuteEmbeddings ? '-permuted' : ''}`;
   hooks.info?.(`tfjs backend: ${await initTfjs()}`);
   await registerGradients();
